@@ -1,0 +1,108 @@
+//! The one diagnostic type shared by the validator, the CLI and the playground.
+
+use serde::Serialize;
+
+use crate::source::{LineIndex, Position, Span};
+
+/// How bad a diagnostic is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// AWS would reject the definition.
+    Error,
+    /// AWS accepts it, but it is likely a mistake or an anti-pattern.
+    Warning,
+    /// A remark.
+    Info,
+}
+
+/// A finding about a definition, positioned in its source text.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Diagnostic {
+    /// Stable code, e.g. `ASL101` or `LINT003`.
+    pub code: &'static str,
+    /// Error, warning or info.
+    pub severity: Severity,
+    /// One-line message.
+    pub message: String,
+    /// JSON pointer of the value the diagnostic is about.
+    pub pointer: String,
+    /// Byte span in the source text.
+    pub span: Span,
+    /// Line:column of the span's start.
+    pub start: Position,
+    /// Line:column of the span's end.
+    pub end: Position,
+    /// What to do about it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hint: Option<String>,
+}
+
+impl Diagnostic {
+    /// True for errors (AWS would reject the definition).
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    pub(crate) fn locate(&mut self, text: &str, index: &LineIndex) {
+        self.start = index.position(text, self.span.start);
+        self.end = index.position(text, self.span.end);
+    }
+}
+
+/// Collects diagnostics while a definition is checked; spans are resolved from pointers later.
+#[derive(Debug, Default)]
+pub struct Sink {
+    pub(crate) items: Vec<Diagnostic>,
+}
+
+impl Sink {
+    /// Report a diagnostic at `pointer`.
+    pub fn report(
+        &mut self,
+        code: &'static str,
+        severity: Severity,
+        pointer: impl Into<String>,
+        message: impl Into<String>,
+    ) -> &mut Diagnostic {
+        self.items.push(Diagnostic {
+            code,
+            severity,
+            message: message.into(),
+            pointer: pointer.into(),
+            span: Span::default(),
+            start: Position::default(),
+            end: Position::default(),
+            hint: None,
+        });
+        self.items.last_mut().expect("just pushed")
+    }
+
+    /// Report an error at `pointer`.
+    pub fn error(
+        &mut self,
+        code: &'static str,
+        pointer: impl Into<String>,
+        message: impl Into<String>,
+    ) -> &mut Diagnostic {
+        self.report(code, Severity::Error, pointer, message)
+    }
+
+    /// Report a warning at `pointer`.
+    pub fn warning(
+        &mut self,
+        code: &'static str,
+        pointer: impl Into<String>,
+        message: impl Into<String>,
+    ) -> &mut Diagnostic {
+        self.report(code, Severity::Warning, pointer, message)
+    }
+}
+
+impl Diagnostic {
+    /// Attach a hint.
+    pub fn hint(&mut self, hint: impl Into<String>) -> &mut Self {
+        self.hint = Some(hint.into());
+        self
+    }
+}

@@ -1,0 +1,213 @@
+//! Strict JSON parsing that remembers where every value came from.
+//!
+//! The text is parsed by `jsonc-parser` (with every leniency switched off) into a
+//! `serde_json::Value`, plus a table from JSON pointer to source span, so later stages can
+//! work on plain values and still position their diagnostics.
+
+use std::collections::HashMap;
+
+use jsonc_parser::ast;
+use serde_json::{Map, Number, Value};
+
+use crate::diagnostic::Sink;
+use crate::source::Span;
+
+/// Where a value and, for object members, its key sit in the text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NodeSpan {
+    /// The value's span.
+    pub value: Span,
+    /// The member key's span, for values that are object members.
+    pub key: Option<Span>,
+}
+
+/// JSON pointer -> source span for every value of a parsed document.
+#[derive(Debug, Clone, Default)]
+pub struct SpanTable {
+    spans: HashMap<String, NodeSpan>,
+}
+
+impl SpanTable {
+    /// The span of the value at `pointer`, falling back to its closest ancestor.
+    pub fn value_span(&self, pointer: &str) -> Span {
+        let mut pointer = pointer;
+        loop {
+            if let Some(node) = self.spans.get(pointer) {
+                return node.value;
+            }
+            match pointer.rfind('/') {
+                Some(i) => pointer = &pointer[..i],
+                None => return Span::default(),
+            }
+        }
+    }
+
+    /// The span of the member key at `pointer` (or of its value when it has no key).
+    pub fn key_span(&self, pointer: &str) -> Span {
+        match self.spans.get(pointer) {
+            Some(NodeSpan { key: Some(key), .. }) => *key,
+            _ => self.value_span(pointer),
+        }
+    }
+}
+
+/// Escape one reference token for a JSON pointer (RFC 6901).
+pub fn escape_token(token: &str) -> String {
+    if token.contains(['~', '/']) {
+        token.replace('~', "~0").replace('/', "~1")
+    } else {
+        token.to_owned()
+    }
+}
+
+/// Append `token` to `pointer`.
+pub fn child_pointer(pointer: &str, token: &str) -> String {
+    format!("{pointer}/{}", escape_token(token))
+}
+
+/// Parse `text` as strict JSON. Syntax errors and duplicate keys go to `sink`
+/// (positioned by span, with code `ASL001`/`ASL002`); `None` when there is no value.
+pub fn parse(text: &str, sink: &mut Sink) -> (Option<Value>, SpanTable) {
+    let options = jsonc_parser::ParseOptions {
+        allow_comments: false,
+        allow_loose_object_property_names: false,
+        allow_trailing_commas: false,
+    };
+    let mut table = SpanTable::default();
+    match jsonc_parser::parse_to_ast(text, &Default::default(), &options) {
+        Ok(result) => match result.value {
+            Some(root) => {
+                let value = convert(&root, String::new(), None, &mut table, sink);
+                (Some(value), table)
+            }
+            None => {
+                let span = Span::new(0, text.len());
+                sink.error(
+                    "ASL001",
+                    "",
+                    "The definition is empty: expected a JSON object",
+                )
+                .span = span;
+                (None, table)
+            }
+        },
+        Err(error) => {
+            let range = error.range();
+            let message = format!("Invalid JSON: {}", error.kind());
+            sink.error("ASL001", "", message).span = Span::new(range.start, range.end);
+            (None, table)
+        }
+    }
+}
+
+fn convert(
+    node: &ast::Value,
+    pointer: String,
+    key: Option<Span>,
+    table: &mut SpanTable,
+    sink: &mut Sink,
+) -> Value {
+    let range = node_range(node);
+    let value = match node {
+        ast::Value::StringLit(s) => Value::String(s.value.to_string()),
+        ast::Value::NumberLit(n) => parse_number(n.value).unwrap_or_else(|| {
+            sink.error(
+                "ASL001",
+                pointer.clone(),
+                format!("Number {} is out of range", n.value),
+            );
+            Value::Null
+        }),
+        ast::Value::BooleanLit(b) => Value::Bool(b.value),
+        ast::Value::NullKeyword(_) => Value::Null,
+        ast::Value::Array(array) => Value::Array(
+            array
+                .elements
+                .iter()
+                .enumerate()
+                .map(|(i, element)| convert(element, format!("{pointer}/{i}"), None, table, sink))
+                .collect(),
+        ),
+        ast::Value::Object(object) => {
+            let mut map = Map::with_capacity(object.properties.len());
+            for prop in &object.properties {
+                let name = prop.name.as_str();
+                let name_range = match &prop.name {
+                    ast::ObjectPropName::String(s) => s.range,
+                    ast::ObjectPropName::Word(w) => w.range,
+                };
+                let key_span = Span::new(name_range.start, name_range.end);
+                let child = child_pointer(&pointer, name);
+                if map.contains_key(name) {
+                    sink.error("ASL002", child.clone(), format!("Duplicate key \"{name}\""))
+                        .span = key_span;
+                }
+                let value = convert(&prop.value, child, Some(key_span), table, sink);
+                map.insert(name.to_owned(), value);
+            }
+            Value::Object(map)
+        }
+    };
+    table.spans.insert(
+        pointer,
+        NodeSpan {
+            value: Span::new(range.start, range.end),
+            key,
+        },
+    );
+    value
+}
+
+fn node_range(node: &ast::Value) -> jsonc_parser::common::Range {
+    match node {
+        ast::Value::StringLit(v) => v.range,
+        ast::Value::NumberLit(v) => v.range,
+        ast::Value::BooleanLit(v) => v.range,
+        ast::Value::Object(v) => v.range,
+        ast::Value::Array(v) => v.range,
+        ast::Value::NullKeyword(v) => v.range,
+    }
+}
+
+fn parse_number(literal: &str) -> Option<Value> {
+    if let Ok(n) = literal.parse::<u64>() {
+        return Some(Value::Number(n.into()));
+    }
+    if let Ok(n) = literal.parse::<i64>() {
+        return Some(Value::Number(n.into()));
+    }
+    literal
+        .parse::<f64>()
+        .ok()
+        .and_then(Number::from_f64)
+        .map(Value::Number)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spans_point_at_values_and_keys() {
+        let text = r#"{"a": {"b/c": [1, true]}}"#;
+        let mut sink = Sink::default();
+        let (value, table) = parse(text, &mut sink);
+        assert!(sink.items.is_empty());
+        assert_eq!(value.unwrap()["a"]["b/c"][1], Value::Bool(true));
+        let span = table.value_span("/a/b~1c/1");
+        assert_eq!(&text[span.start..span.end], "true");
+        let key = table.key_span("/a/b~1c");
+        assert_eq!(&text[key.start..key.end], "\"b/c\"");
+    }
+
+    #[test]
+    fn duplicate_keys_and_syntax_errors_are_reported() {
+        let mut sink = Sink::default();
+        parse(r#"{"a": 1, "a": 2}"#, &mut sink);
+        assert_eq!(sink.items[0].code, "ASL002");
+        let mut sink = Sink::default();
+        let (value, _) = parse("{\"a\": 1,}", &mut sink);
+        assert!(value.is_none());
+        assert_eq!(sink.items[0].code, "ASL001");
+    }
+}

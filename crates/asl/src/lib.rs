@@ -1,0 +1,131 @@
+//! Amazon States Language: parse a definition with source spans, build its typed model,
+//! validate it the way AWS does, and lint it for known anti-patterns.
+//!
+//! ```
+//! use stepwise_asl::{load, LoadOptions, model::Kind};
+//!
+//! let text = r#"{
+//!   "StartAt": "Greet",
+//!   "States": {
+//!     "Greet": { "Type": "Pass", "Result": "hello", "Next": "Done" },
+//!     "Done": { "Type": "Succeed" }
+//!   }
+//! }"#;
+//! let loaded = load(text, &LoadOptions::default());
+//! assert_eq!(loaded.errors().count(), 0);
+//! let machine = loaded.machine.expect("a valid definition has a model");
+//! assert_eq!(machine.states.names().collect::<Vec<_>>(), ["Greet", "Done"]);
+//! assert!(matches!(machine.states.start_state().kind, Kind::Pass { .. }));
+//!
+//! let broken = load(r#"{"StartAt": "Nope", "States": {"A": {"Type": "Succeed"}}}"#, &LoadOptions::default());
+//! let error = broken.errors().next().unwrap();
+//! assert_eq!((error.code, error.start.line, error.start.column), ("ASL020", 1, 13));
+//! ```
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod diagnostic;
+pub mod intrinsic;
+pub mod json;
+mod jsonata;
+pub mod lint;
+mod load;
+pub mod model;
+pub mod path;
+pub mod source;
+mod substitution;
+pub mod timestamp;
+pub mod validate;
+
+use std::collections::HashMap;
+
+pub use diagnostic::{Diagnostic, Severity};
+pub use lint::MachineType;
+pub use load::template::jsonata_expression;
+pub use source::{LineIndex, Position, Span};
+
+use diagnostic::Sink;
+use json::SpanTable;
+use model::StateMachine;
+
+/// How to load a definition.
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions {
+    /// Values for `${Name}` placeholders.
+    pub substitutions: HashMap<String, String>,
+    /// STANDARD or EXPRESS (affects lints).
+    pub machine_type: MachineType,
+    /// Skip the anti-pattern lints.
+    pub skip_lints: bool,
+}
+
+/// The outcome of loading a definition.
+#[derive(Debug)]
+pub struct Loaded {
+    /// The model, present when there are no errors.
+    pub machine: Option<StateMachine>,
+    /// Every diagnostic, errors first, then by position.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Where every value of the definition sits in the text.
+    pub spans: SpanTable,
+    /// The definition after substitutions (when it was JSON).
+    pub json: Option<serde_json::Value>,
+}
+
+impl Loaded {
+    /// The diagnostics that are errors.
+    pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.diagnostics.iter().filter(|d| d.is_error())
+    }
+}
+
+/// Where a diagnostic about the value at `pointer` is shown: the member's key for misplaced
+/// fields and for whole objects and arrays (a frame around a whole state is noise), else the value.
+fn position_of(pointer: &str, code: &str, spans: &SpanTable, text: &str) -> Span {
+    let value = spans.value_span(pointer);
+    let is_container = text.as_bytes().get(value.start).is_some_and(|b| matches!(b, b'{' | b'['));
+    if is_container || matches!(code, "ASL012" | "ASL013" | "ASL025") {
+        spans.key_span(pointer)
+    } else {
+        value
+    }
+}
+
+/// Parse, build, validate and lint the definition in `text`.
+pub fn load(text: &str, options: &LoadOptions) -> Loaded {
+    let mut sink = Sink::default();
+    let (mut json, spans) = json::parse(text, &mut sink);
+    let mut machine = None;
+    if let Some(value) = json.as_mut() {
+        substitution::apply(value, &options.substitutions, "", &mut sink);
+        let mut loader = load::Loader {
+            sink: &mut sink,
+            names: HashMap::new(),
+        };
+        machine = loader.machine(value);
+    }
+    if sink.items.iter().any(Diagnostic::is_error) {
+        machine = None;
+    }
+    if let Some(m) = &machine {
+        validate::check(m, &mut sink);
+        if !options.skip_lints {
+            lint::lint(m, options.machine_type, &mut sink);
+        }
+    }
+    let index = LineIndex::new(text);
+    let mut diagnostics = sink.items;
+    for d in &mut diagnostics {
+        if d.span == Span::default() {
+            d.span = position_of(&d.pointer, d.code, &spans, text);
+        }
+        d.locate(text, &index);
+    }
+    diagnostics.sort_by_key(|d| (d.severity, d.span.start));
+    Loaded {
+        machine,
+        diagnostics,
+        spans,
+        json,
+    }
+}

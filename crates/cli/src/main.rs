@@ -1,0 +1,37 @@
+//! `stepwise`: validate, run, graph and evaluate AWS Step Functions state machines.
+
+mod report;
+mod validate;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Exit code for usage and I/O problems (clap uses 2 as well).
+pub const EXIT_USAGE: u8 = 2;
+
+#[derive(Parser)]
+#[command(name = "stepwise", version, about = "Validate, run and draw AWS Step Functions state machines locally")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check definitions the way AWS does, and lint them for anti-patterns.
+    Validate(validate::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Validate(args) => validate::run(&args),
+    }
+}
+
+/// Print to stdout; a closed pipe (`stepwise ... | head`) is not an error worth a panic.
+pub fn emit(text: &str) {
+    use std::io::Write;
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+}

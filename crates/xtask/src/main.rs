@@ -1,0 +1,249 @@
+//! `cargo xtask serve | test | bench`: the project's automation, for people and CI alike.
+
+mod tools;
+
+use std::process::{Command, ExitCode};
+use std::time::Instant;
+
+use tools::{project_root, Tools};
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("serve") => serve(),
+        Some("test") => test(),
+        Some("bench") => bench(&args[1..]),
+        _ => {
+            eprintln!("usage: cargo xtask <serve|test|bench>");
+            eprintln!("  serve   build the playground and serve it on http://127.0.0.1:8080");
+            eprintln!("  test    formatting, lints, native, wasm and browser tests");
+            eprintln!("  bench   the benchmarks (release builds)");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::FAILURE,
+        Err(error) => {
+            eprintln!("xtask: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn serve() -> Result<bool, String> {
+    let tools = Tools::ensure_web()?;
+    println!("Serving the playground on http://127.0.0.1:8080");
+    let status = tools
+        .command("trunk")
+        .args([
+            "serve",
+            "--offline",
+            "--address",
+            "127.0.0.1",
+            "--port",
+            "8080",
+        ])
+        .status();
+    Ok(status.map_err(|e| format!("trunk: {e}"))?.success())
+}
+
+/// One step of `cargo xtask test` and what it reported.
+struct Outcome {
+    name: &'static str,
+    passed: usize,
+    failed: usize,
+    ok: bool,
+}
+
+fn test() -> Result<bool, String> {
+    let tools = Tools::ensure_all()?;
+    let mut outcomes = Vec::new();
+    let mut run = |name: &'static str, mut command: Command, counts: fn(&str) -> (usize, usize)| {
+        println!("\n==> {name}\n    {}", describe(&command));
+        let started = Instant::now();
+        let (ok, output) = tools::run_teed(&mut command);
+        let (mut passed, mut failed) = counts(&output);
+        if passed + failed == 0 {
+            // A check without test counts (fmt, clippy, build) counts as one.
+            if ok {
+                passed = 1
+            } else {
+                failed = 1
+            }
+        }
+        if !ok && failed == 0 {
+            failed = 1;
+        }
+        println!(
+            "<== {name}: {} ({passed} passed, {failed} failed, {:.1?})",
+            if ok { "ok" } else { "FAILED" },
+            started.elapsed()
+        );
+        outcomes.push(Outcome {
+            name,
+            passed,
+            failed,
+            ok,
+        });
+    };
+    let cargo = || {
+        let mut c = tools.command("cargo");
+        c.current_dir(project_root());
+        c
+    };
+    let mut fmt = cargo();
+    fmt.args(["fmt", "--all", "--check"]);
+    run("cargo fmt --check", fmt, no_counts);
+    let mut clippy = cargo();
+    clippy.args([
+        "clippy",
+        "--workspace",
+        "--all-targets",
+        "--",
+        "-D",
+        "warnings",
+    ]);
+    run("cargo clippy", clippy, no_counts);
+    let mut native = cargo();
+    native.args([
+        "nextest",
+        "run",
+        "--workspace",
+        "--exclude",
+        "stepwise-web",
+        "--no-fail-fast",
+    ]);
+    run("native tests (nextest)", native, nextest_counts);
+    let mut doc = cargo();
+    doc.args(["test", "--doc", "--workspace", "--exclude", "stepwise-web"]);
+    run("doc tests", doc, cargo_test_counts);
+    let mut trunk = tools.command("trunk");
+    trunk
+        .current_dir(project_root())
+        .args(["build", "--release", "--offline"]);
+    run("wasm build of web/ (trunk, release)", trunk, no_counts);
+    let mut wasm = cargo();
+    wasm.args([
+        "test",
+        "--profile",
+        "wasm-test",
+        "--target",
+        "wasm32-unknown-unknown",
+        "-p",
+        "stepwise-web",
+    ])
+    .env(
+        "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
+        "wasm-bindgen-test-runner",
+    )
+    .env("CHROMEDRIVER", "/usr/bin/chromedriver")
+    .env("WASM_BINDGEN_TEST_TIMEOUT", "120");
+    run(
+        "wasm-bindgen-test in headless Chromium",
+        wasm,
+        cargo_test_counts,
+    );
+    let mut smoke = tools.command("node");
+    smoke
+        .current_dir(project_root())
+        .arg("tests/browser/smoke.mjs");
+    run("Playwright smoke test", smoke, smoke_counts);
+
+    let passed: usize = outcomes.iter().map(|o| o.passed).sum();
+    let failed: usize = outcomes.iter().map(|o| o.failed).sum();
+    println!();
+    for o in &outcomes {
+        println!("  {:<40} {}", o.name, if o.ok { "ok" } else { "FAILED" });
+    }
+    println!("{passed} passed, {failed} failed");
+    Ok(outcomes.iter().all(|o| o.ok))
+}
+
+fn bench(args: &[String]) -> Result<bool, String> {
+    let tools = Tools::ensure_native()?;
+    let mut command = tools.command("cargo");
+    command
+        .current_dir(project_root())
+        .args([
+            "bench",
+            "--workspace",
+            "--exclude",
+            "stepwise-web",
+            "--exclude",
+            "xtask",
+        ])
+        .args(args);
+    Ok(command.status().map_err(|e| e.to_string())?.success())
+}
+
+fn describe(command: &Command) -> String {
+    std::iter::once(command.get_program().to_string_lossy().into_owned())
+        .chain(command.get_args().map(|a| a.to_string_lossy().into_owned()))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn no_counts(_: &str) -> (usize, usize) {
+    (0, 0)
+}
+
+/// Sum cargo's `test result: ok. N passed; M failed` lines.
+fn cargo_test_counts(output: &str) -> (usize, usize) {
+    output
+        .lines()
+        .filter(|l| l.contains("test result:"))
+        .map(|l| (number_before(l, " passed"), number_before(l, " failed")))
+        .fold((0, 0), |(p, f), (a, b)| (p + a, f + b))
+}
+
+/// nextest's `Summary [...] N tests run: P passed, F failed, S skipped`.
+fn nextest_counts(output: &str) -> (usize, usize) {
+    output
+        .lines()
+        .rev()
+        .find(|l| l.contains("tests run:") || l.contains("test run:"))
+        .map_or((0, 0), |l| {
+            (number_before(l, " passed"), number_before(l, " failed"))
+        })
+}
+
+/// The smoke test ends with `N passed, M failed`.
+fn smoke_counts(output: &str) -> (usize, usize) {
+    output
+        .lines()
+        .rev()
+        .find(|l| l.ends_with(" failed") && l.contains(" passed, "))
+        .map_or((0, 0), |l| {
+            (number_before(l, " passed"), number_before(l, " failed"))
+        })
+}
+
+fn number_before(line: &str, word: &str) -> usize {
+    let Some(end) = line.find(word) else { return 0 };
+    let digits: String = line[..end]
+        .chars()
+        .rev()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    digits
+        .chars()
+        .rev()
+        .collect::<String>()
+        .parse()
+        .unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_counts_from_each_runner() {
+        let cargo = "test result: ok. 3 passed; 0 failed; 0 ignored\ntest result: FAILED. 1 passed; 2 failed;";
+        assert_eq!(cargo_test_counts(cargo), (4, 2));
+        let nextest = "     Summary [   0.5s] 12 tests run: 11 passed, 1 failed, 0 skipped";
+        assert_eq!(nextest_counts(nextest), (11, 1));
+        assert_eq!(smoke_counts("checking...\n5 passed, 0 failed"), (5, 0));
+    }
+}

@@ -1,0 +1,241 @@
+//! Installing what the build and tests need, idempotently: each tool is skipped when the
+//! right version is already there, so warm runs cost nothing.
+
+use std::io::{BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+const WASM_BINDGEN_VERSION: &str = "0.2.130";
+const TRUNK_VERSION: &str = "0.21.14";
+const BINARYEN_VERSION: &str = "132";
+
+/// The workspace root.
+pub fn project_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .ancestors()
+        .nth(2)
+        .expect("crates/xtask is two levels deep")
+        .to_path_buf()
+}
+
+/// Tools on PATH, plus the project-local ones (wasm-opt).
+pub struct Tools {
+    path: String,
+}
+
+impl Tools {
+    fn new() -> Self {
+        let local_bin = project_root().join("target/tools/node_modules/.bin");
+        let cargo_bin = std::env::var("CARGO_HOME")
+            .map(PathBuf::from)
+            .unwrap_or_else(|_| home().join(".cargo"))
+            .join("bin");
+        let path = format!(
+            "{}:{}:{}",
+            local_bin.display(),
+            cargo_bin.display(),
+            std::env::var("PATH").unwrap_or_default()
+        );
+        Tools { path }
+    }
+
+    pub fn command(&self, program: &str) -> Command {
+        let mut command = Command::new(program);
+        command.env("PATH", &self.path);
+        command
+    }
+
+    /// What native builds and benchmarks need: nothing beyond cargo.
+    pub fn ensure_native() -> Result<Self, String> {
+        Ok(Tools::new())
+    }
+
+    /// What building and serving the playground needs.
+    pub fn ensure_web() -> Result<Self, String> {
+        let tools = Tools::new();
+        tools.ensure_wasm_target()?;
+        tools.ensure_cargo_tool(
+            "wasm-bindgen",
+            WASM_BINDGEN_VERSION,
+            &[
+                "install",
+                "wasm-bindgen-cli",
+                "--version",
+                WASM_BINDGEN_VERSION,
+            ],
+        )?;
+        tools.ensure_cargo_tool(
+            "trunk",
+            TRUNK_VERSION,
+            &["install", "--locked", "trunk", "--version", TRUNK_VERSION],
+        )?;
+        tools.ensure_wasm_opt()?;
+        Ok(tools)
+    }
+
+    /// Everything `cargo xtask test` runs.
+    pub fn ensure_all() -> Result<Self, String> {
+        let tools = Tools::ensure_web()?;
+        tools.ensure_chromium()?;
+        tools.ensure_playwright()?;
+        Ok(tools)
+    }
+
+    fn output_of(&self, program: &str, args: &[&str]) -> Option<String> {
+        let output = self.command(program).args(args).output().ok()?;
+        output
+            .status
+            .success()
+            .then(|| String::from_utf8_lossy(&output.stdout).into_owned())
+    }
+
+    fn install(&self, what: &str, command: &mut Command) -> Result<(), String> {
+        println!("--- installing {what}: {command:?}");
+        let status = command
+            .status()
+            .map_err(|e| format!("installing {what}: {e}"))?;
+        status
+            .success()
+            .then_some(())
+            .ok_or_else(|| format!("installing {what} failed ({status})"))
+    }
+
+    fn ensure_wasm_target(&self) -> Result<(), String> {
+        let installed = self
+            .output_of("rustup", &["target", "list", "--installed"])
+            .unwrap_or_default();
+        if installed
+            .lines()
+            .any(|l| l.trim() == "wasm32-unknown-unknown")
+        {
+            return Ok(());
+        }
+        self.install(
+            "the wasm32 target",
+            self.command("rustup")
+                .args(["target", "add", "wasm32-unknown-unknown"]),
+        )
+    }
+
+    fn ensure_cargo_tool(
+        &self,
+        binary: &str,
+        version: &str,
+        install_args: &[&str],
+    ) -> Result<(), String> {
+        let current = self.output_of(binary, &["--version"]).unwrap_or_default();
+        if current.contains(version) {
+            return Ok(());
+        }
+        self.install(
+            &format!("{binary} {version}"),
+            self.command("cargo").args(install_args),
+        )
+    }
+
+    fn ensure_wasm_opt(&self) -> Result<(), String> {
+        let current = self
+            .output_of("wasm-opt", &["--version"])
+            .unwrap_or_default();
+        if current.contains(&format!("version {BINARYEN_VERSION}")) {
+            return Ok(());
+        }
+        let dir = project_root().join("target/tools");
+        std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+        self.install(
+            &format!("binaryen {BINARYEN_VERSION} (wasm-opt)"),
+            self.command("npm")
+                .current_dir(&dir)
+                .args(["install", "--no-audit", "--no-fund", "--prefix", "."])
+                .arg(format!("binaryen@{BINARYEN_VERSION}")),
+        )
+    }
+
+    fn ensure_chromium(&self) -> Result<(), String> {
+        if Path::new("/usr/bin/chromium").exists() && Path::new("/usr/bin/chromedriver").exists() {
+            return Ok(());
+        }
+        let sudo: &[&str] = if is_root() { &[] } else { &["sudo"] };
+        let apt = |args: &[&str]| {
+            let mut all: Vec<&str> = sudo.to_vec();
+            all.push("apt-get");
+            all.extend_from_slice(args);
+            let mut command = self.command(all[0]);
+            command
+                .args(&all[1..])
+                .env("DEBIAN_FRONTEND", "noninteractive");
+            command
+        };
+        self.install("apt package lists", &mut apt(&["update"]))?;
+        self.install(
+            "chromium and chromium-driver",
+            &mut apt(&["install", "-y", "chromium", "chromium-driver"]),
+        )
+    }
+
+    fn ensure_playwright(&self) -> Result<(), String> {
+        let dir = project_root().join("tests/browser");
+        if dir
+            .join("node_modules/playwright-core/package.json")
+            .exists()
+        {
+            return Ok(());
+        }
+        self.install(
+            "playwright-core",
+            self.command("npm")
+                .current_dir(&dir)
+                .args(["install", "--no-audit", "--no-fund"]),
+        )
+    }
+}
+
+fn home() -> PathBuf {
+    std::env::var("HOME")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| PathBuf::from("/root"))
+}
+
+fn is_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| o.stdout.starts_with(b"0"))
+        .unwrap_or(false)
+}
+
+/// Run `command`, echoing its stdout and stderr as they come, and return its success and
+/// everything it printed.
+pub fn run_teed(command: &mut Command) -> (bool, String) {
+    let child = command
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn();
+    let mut child = match child {
+        Ok(child) => child,
+        Err(error) => {
+            println!("    could not start: {error}");
+            return (false, String::new());
+        }
+    };
+    let stderr = child.stderr.take().expect("piped");
+    let echo_stderr = std::thread::spawn(move || tee(stderr, true));
+    let mut output = tee(child.stdout.take().expect("piped"), false);
+    output.push_str(&echo_stderr.join().unwrap_or_default());
+    let ok = child.wait().map(|s| s.success()).unwrap_or(false);
+    (ok, output)
+}
+
+fn tee(stream: impl Read, to_stderr: bool) -> String {
+    let mut all = String::new();
+    for line in BufReader::new(stream).lines().map_while(Result::ok) {
+        if to_stderr {
+            eprintln!("{line}");
+        } else {
+            println!("{line}");
+        }
+        all.push_str(&line);
+        all.push('\n');
+    }
+    all
+}

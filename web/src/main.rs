@@ -1,0 +1,3 @@
+fn main() {
+    stepwise_web::mount();
+}

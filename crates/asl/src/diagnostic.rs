@@ -99,6 +99,43 @@ impl Sink {
     }
 }
 
+impl Sink {
+    /// Position every diagnostic in `text` (from its pointer, unless it already has a span),
+    /// sorted errors first, then by position.
+    pub fn finish(self, text: &str, spans: &crate::json::SpanTable) -> Vec<Diagnostic> {
+        let index = LineIndex::new(text);
+        let mut diagnostics = self.items;
+        for d in &mut diagnostics {
+            if d.span == Span::default() {
+                d.span = position_of(&d.pointer, d.code, spans, text);
+            }
+            d.locate(text, &index);
+        }
+        diagnostics.sort_by_key(|d| (d.severity, d.span.start));
+        diagnostics
+    }
+
+    /// True when an error has been reported.
+    pub fn has_errors(&self) -> bool {
+        self.items.iter().any(Diagnostic::is_error)
+    }
+}
+
+/// Where a diagnostic about the value at `pointer` is shown: the member's key for misplaced
+/// fields and for whole objects and arrays (a frame around a whole state is noise), else the value.
+fn position_of(pointer: &str, code: &str, spans: &crate::json::SpanTable, text: &str) -> Span {
+    let value = spans.value_span(pointer);
+    let is_container = text
+        .as_bytes()
+        .get(value.start)
+        .is_some_and(|b| matches!(b, b'{' | b'['));
+    if is_container || matches!(code, "ASL012" | "ASL013" | "ASL025") {
+        spans.key_span(pointer)
+    } else {
+        value
+    }
+}
+
 impl Diagnostic {
     /// Attach a hint.
     pub fn hint(&mut self, hint: impl Into<String>) -> &mut Self {

@@ -79,18 +79,6 @@ impl Loaded {
     }
 }
 
-/// Where a diagnostic about the value at `pointer` is shown: the member's key for misplaced
-/// fields and for whole objects and arrays (a frame around a whole state is noise), else the value.
-fn position_of(pointer: &str, code: &str, spans: &SpanTable, text: &str) -> Span {
-    let value = spans.value_span(pointer);
-    let is_container = text.as_bytes().get(value.start).is_some_and(|b| matches!(b, b'{' | b'['));
-    if is_container || matches!(code, "ASL012" | "ASL013" | "ASL025") {
-        spans.key_span(pointer)
-    } else {
-        value
-    }
-}
-
 /// Parse, build, validate and lint the definition in `text`.
 pub fn load(text: &str, options: &LoadOptions) -> Loaded {
     let mut sink = Sink::default();
@@ -104,7 +92,7 @@ pub fn load(text: &str, options: &LoadOptions) -> Loaded {
         };
         machine = loader.machine(value);
     }
-    if sink.items.iter().any(Diagnostic::is_error) {
+    if sink.has_errors() {
         machine = None;
     }
     if let Some(m) = &machine {
@@ -113,15 +101,7 @@ pub fn load(text: &str, options: &LoadOptions) -> Loaded {
             lint::lint(m, options.machine_type, &mut sink);
         }
     }
-    let index = LineIndex::new(text);
-    let mut diagnostics = sink.items;
-    for d in &mut diagnostics {
-        if d.span == Span::default() {
-            d.span = position_of(&d.pointer, d.code, &spans, text);
-        }
-        d.locate(text, &index);
-    }
-    diagnostics.sort_by_key(|d| (d.severity, d.span.start));
+    let diagnostics = sink.finish(text, &spans);
     Loaded {
         machine,
         diagnostics,

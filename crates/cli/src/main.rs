@@ -11,7 +11,11 @@ use clap::{Parser, Subcommand};
 pub const EXIT_USAGE: u8 = 2;
 
 #[derive(Parser)]
-#[command(name = "stepwise", version, about = "Validate, run and draw AWS Step Functions state machines locally")]
+#[command(
+    name = "stepwise",
+    version,
+    about = "Validate, run and draw AWS Step Functions state machines locally"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

@@ -32,7 +32,10 @@ impl miette::Diagnostic for Frame<'_> {
     }
 
     fn help<'b>(&'b self) -> Option<Box<dyn std::fmt::Display + 'b>> {
-        self.diagnostic.hint.as_ref().map(|h| Box::new(h) as Box<dyn std::fmt::Display>)
+        self.diagnostic
+            .hint
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn std::fmt::Display>)
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
@@ -41,21 +44,38 @@ impl miette::Diagnostic for Frame<'_> {
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         let span = self.diagnostic.span;
-        let label = format!("{}:{}", self.diagnostic.start.line, self.diagnostic.start.column);
-        Some(Box::new(std::iter::once(LabeledSpan::new(Some(label), span.start, span.end.saturating_sub(span.start)))))
+        let label = format!(
+            "{}:{}",
+            self.diagnostic.start.line, self.diagnostic.start.column
+        );
+        Some(Box::new(std::iter::once(LabeledSpan::new(
+            Some(label),
+            span.start,
+            span.end.saturating_sub(span.start),
+        ))))
     }
 }
 
 /// A code frame for each diagnostic of `text` (named `name`).
 pub fn code_frames(name: &str, text: &str, diagnostics: &[Diagnostic], color: bool) -> String {
     let source = NamedSource::new(name, text.to_owned());
-    let theme = if color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
+    let theme = if color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
     let handler = GraphicalReportHandler::new_themed(theme).with_context_lines(1);
     let mut out = String::new();
     for diagnostic in diagnostics {
-        let frame = Frame { diagnostic, source: &source };
+        let frame = Frame {
+            diagnostic,
+            source: &source,
+        };
         if handler.render_report(&mut out, &frame).is_err() {
-            out.push_str(&format!("{}:{}: {}\n", diagnostic.start.line, diagnostic.start.column, diagnostic.message));
+            out.push_str(&format!(
+                "{}:{}: {}\n",
+                diagnostic.start.line, diagnostic.start.column, diagnostic.message
+            ));
         }
     }
     out

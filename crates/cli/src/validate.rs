@@ -53,12 +53,17 @@ pub fn parse_substitution(text: &str) -> Result<(String, String), String> {
 /// Read a definition file; binary content is read lossily so it gets a JSON error, not a crash.
 pub fn read_text(path: &str) -> Result<String, String> {
     let bytes = std::fs::read(path).map_err(|e| format!("cannot read {path}: {e}"))?;
-    Ok(String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
+    Ok(String::from_utf8(bytes)
+        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
 }
 
 pub fn run(args: &Args) -> ExitCode {
     let options = LoadOptions {
-        substitutions: args.substitutions.iter().cloned().collect::<HashMap<_, _>>(),
+        substitutions: args
+            .substitutions
+            .iter()
+            .cloned()
+            .collect::<HashMap<_, _>>(),
         machine_type: args.machine_type.into(),
         skip_lints: false,
     };
@@ -76,7 +81,11 @@ pub fn run(args: &Args) -> ExitCode {
         let loaded = load(&text, &options);
         let errors = loaded.errors().count();
         any_errors |= errors > 0;
-        let states: Vec<&str> = loaded.machine.iter().flat_map(|m| m.states.names()).collect();
+        let states: Vec<&str> = loaded
+            .machine
+            .iter()
+            .flat_map(|m| m.states.names())
+            .collect();
         if args.json {
             results.push(json!({ "file": file, "valid": errors == 0, "states": states, "diagnostics": loaded.diagnostics }));
             continue;
@@ -84,13 +93,22 @@ pub fn run(args: &Args) -> ExitCode {
         crate::emit(&code_frames(file, &text, &loaded.diagnostics, color));
         let warnings = loaded.diagnostics.len() - errors;
         if errors == 0 {
-            crate::emit(&format!("{file}: valid — {} state(s): {} ({warnings} warning(s))\n", states.len(), states.join(", ")));
+            crate::emit(&format!(
+                "{file}: valid — {} state(s): {} ({warnings} warning(s))\n",
+                states.len(),
+                states.join(", ")
+            ));
         } else {
-            crate::emit(&format!("{file}: invalid — {errors} error(s), {warnings} warning(s)\n"));
+            crate::emit(&format!(
+                "{file}: invalid — {errors} error(s), {warnings} warning(s)\n"
+            ));
         }
     }
     if args.json {
-        crate::emit(&format!("{}\n", serde_json::to_string_pretty(&results).expect("JSON values serialise")));
+        crate::emit(&format!(
+            "{}\n",
+            serde_json::to_string_pretty(&results).expect("JSON values serialise")
+        ));
     }
     ExitCode::from(u8::from(any_errors))
 }

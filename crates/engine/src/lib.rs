@@ -1,1 +1,365 @@
-//! placeholder
+//! A deterministic, step-wise AWS Step Functions execution engine: exact input/output
+//! processing, intrinsics, JSONata, Retry/Catch, a virtual clock, mocked tasks in AWS Step
+//! Functions Local's MockConfigFile format, and history in the shape of `GetExecutionHistory`.
+//!
+//! ```
+//! use stepwise_asl::{load, LoadOptions};
+//! use stepwise_engine::{Execution, Options, Status};
+//!
+//! let text = r#"{
+//!   "StartAt": "Wait a year",
+//!   "States": {
+//!     "Wait a year": { "Type": "Wait", "Seconds": 31536000, "Next": "Greet" },
+//!     "Greet": { "Type": "Pass", "Parameters": { "greeting.$": "States.Format('Hello, {}!', $.name)" }, "End": true }
+//!   }
+//! }"#;
+//! let machine = load(text, &LoadOptions::default()).machine.expect("valid");
+//! let mut execution = Execution::start(machine.into(), serde_json::json!({"name": "Ada"}), Options::default());
+//! assert_eq!(execution.status(), Status::Succeeded);
+//! assert_eq!(execution.output(), Some(&serde_json::json!({"greeting": "Hello, Ada!"})));
+//! let history = execution.history();
+//! assert_eq!(history.first().unwrap().timestamp, "2026-01-01T00:00:00.000Z");
+//! assert_eq!(history.last().unwrap().timestamp, "2027-01-01T00:00:00.000Z");
+//! // The step-wise view: reveal events one at a time.
+//! assert_eq!(execution.step().map(|e| e.kind), Some("ExecutionStarted"));
+//! ```
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod choice;
+pub mod env;
+pub mod failure;
+pub mod history;
+pub mod intrinsics;
+pub mod jsonata;
+pub mod jsonpath;
+pub mod mock;
+pub mod payload;
+mod run;
+
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use serde::Serialize;
+use serde_json::{json, Value};
+use stepwise_asl::model::StateMachine;
+use stepwise_asl::MachineType;
+
+pub use failure::Failure;
+pub use history::{Event, HistoryMode};
+pub use mock::TestCase;
+
+/// 2026-01-01T00:00:00Z: the default virtual start time.
+pub const DEFAULT_START_MILLIS: i64 = 1_767_225_600_000;
+
+/// How to run an execution.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Seed for everything random (jitter, UUIDs, MathRandom, `$random`).
+    pub seed: u64,
+    /// Virtual start time, in milliseconds since the epoch.
+    pub start_time_millis: i64,
+    /// STANDARD (25,000-event quota) or EXPRESS.
+    pub machine_type: MachineType,
+    /// Execution name (in `$$.Execution.Name` and the execution ARN).
+    pub execution_name: String,
+    /// State machine name.
+    pub state_machine_name: String,
+    /// Region in ARNs and events.
+    pub region: String,
+    /// Account in ARNs.
+    pub account: String,
+    /// Mocked task responses.
+    pub mocks: Option<TestCase>,
+    /// Fail Tasks that have no mocked response instead of passing their input through.
+    pub strict_mocks: bool,
+    /// Record history events or not.
+    pub history: HistoryMode,
+    /// Safety limit on state transitions (EXPRESS loops have no event quota).
+    pub max_transitions: u64,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            seed: 0,
+            start_time_millis: DEFAULT_START_MILLIS,
+            machine_type: MachineType::Standard,
+            execution_name: "execution".into(),
+            state_machine_name: "StateMachine".into(),
+            region: "us-east-1".into(),
+            account: "123456789012".into(),
+            mocks: None,
+            strict_mocks: false,
+            history: HistoryMode::Full,
+            max_transitions: 10_000_000,
+        }
+    }
+}
+
+/// Where an execution stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Status {
+    /// Ended successfully.
+    Succeeded,
+    /// Ended with an error.
+    Failed,
+    /// Exceeded the machine's TimeoutSeconds.
+    TimedOut,
+    /// Stopped from outside.
+    Aborted,
+    /// Paused on a callback task waiting for its token.
+    Waiting,
+}
+
+/// A callback answer, keyed by task token.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Answer {
+    /// SendTaskSuccess.
+    Success(Value),
+    /// SendTaskFailure.
+    Failure {
+        /// The error name.
+        error: String,
+        /// The cause.
+        cause: String,
+    },
+}
+
+/// A callback task waiting for its token.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Pending {
+    /// The task token (`$$.Task.Token`).
+    pub token: String,
+    /// The waiting Task state.
+    pub state: String,
+    /// What was sent to the integration.
+    pub input: Value,
+}
+
+/// Errors of the callback API, named as AWS names them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ApiError {
+    /// `TaskDoesNotExist`: no task waits for this token.
+    TaskDoesNotExist,
+    /// `InvalidToken`: the token is malformed.
+    InvalidToken,
+    /// `ExecutionDoesNotExist`-like: the execution is not running.
+    NotRunning,
+}
+
+/// One execution of a state machine.
+///
+/// The run is deterministic, so the engine computes it eagerly (to its end, or to the first
+/// callback nobody has answered yet); `step()` then reveals the history one event at a time.
+/// Answering a callback replays the run with the answer, which reproduces every earlier event
+/// exactly and continues from there.
+pub struct Execution {
+    machine: Rc<StateMachine>,
+    input: Value,
+    options: Options,
+    answers: HashMap<String, Answer>,
+    outcome: Outcome,
+    cursor: usize,
+}
+
+#[derive(Debug, Default)]
+struct Outcome {
+    status: Option<Status>,
+    output: Option<Value>,
+    failure: Option<Failure>,
+    events: Vec<Event>,
+    event_count: u64,
+    transitions: u64,
+    pending: Vec<Pending>,
+    unmocked: Vec<String>,
+    end_millis: i64,
+}
+
+impl Execution {
+    /// Start an execution and run it as far as it can go.
+    pub fn start(machine: Rc<StateMachine>, input: Value, options: Options) -> Self {
+        let mut execution = Execution {
+            machine,
+            input,
+            options,
+            answers: HashMap::new(),
+            outcome: Outcome::default(),
+            cursor: 0,
+        };
+        execution.compute();
+        execution
+    }
+
+    fn compute(&mut self) {
+        let mut runner = run::Runner::new(&self.options, &self.answers, self.input.clone());
+        let input = self.input.clone();
+        runner.emit("ExecutionStarted", || {
+            Some((
+                "executionStartedEventDetails",
+                history::details(
+                    [(
+                        "roleArn",
+                        json!(format!(
+                            "arn:aws:iam::{}:role/StepFunctionsRole",
+                            self.options.account
+                        )),
+                    )],
+                    &[("input", &input)],
+                ),
+            ))
+        });
+        let mut vars = env::Vars::new();
+        let result = runner.run_scope(&self.machine.states, input, &mut vars);
+        let deadline = self
+            .machine
+            .timeout_seconds
+            .map(|s| self.options.start_time_millis + s as i64 * 1000);
+        let (status, output, failure) = match result {
+            _ if deadline.is_some_and(|d| runner.now > d) => {
+                runner.now = deadline.unwrap_or(runner.now);
+                let failure = Failure::new(
+                    "States.Timeout",
+                    "The execution exceeded its TimeoutSeconds",
+                );
+                runner.emit("ExecutionTimedOut", || {
+                    Some((
+                        "executionTimedOutEventDetails",
+                        json!({ "error": failure.error, "cause": failure.cause }),
+                    ))
+                });
+                (Status::TimedOut, None, Some(failure))
+            }
+            Ok(output) => {
+                runner.emit("ExecutionSucceeded", || {
+                    Some((
+                        "executionSucceededEventDetails",
+                        history::details([], &[("output", &output)]),
+                    ))
+                });
+                (Status::Succeeded, Some(output), None)
+            }
+            Err(run::Stop::Fail(failure)) => {
+                runner.emit("ExecutionFailed", || {
+                    Some((
+                        "executionFailedEventDetails",
+                        json!({ "error": failure.error, "cause": failure.cause }),
+                    ))
+                });
+                (Status::Failed, None, Some(failure))
+            }
+            Err(run::Stop::Wait) => (Status::Waiting, None, None),
+        };
+        self.outcome = Outcome {
+            status: Some(status),
+            output,
+            failure,
+            events: std::mem::take(&mut runner.history.events),
+            event_count: runner.history.count,
+            transitions: runner.transitions,
+            pending: std::mem::take(&mut runner.pending),
+            unmocked: std::mem::take(&mut runner.unmocked),
+            end_millis: runner.now,
+        };
+    }
+
+    /// The current status.
+    pub fn status(&self) -> Status {
+        self.outcome.status.unwrap_or(Status::Waiting)
+    }
+
+    /// The output, when the execution succeeded.
+    pub fn output(&self) -> Option<&Value> {
+        self.outcome.output.as_ref()
+    }
+
+    /// The error and cause, when it failed, timed out or was aborted.
+    pub fn failure(&self) -> Option<&Failure> {
+        self.outcome.failure.as_ref()
+    }
+
+    /// Every event so far (empty with `HistoryMode::None`).
+    pub fn history(&self) -> &[Event] {
+        &self.outcome.events
+    }
+
+    /// How many events the execution emitted (also without recording them).
+    pub fn event_count(&self) -> u64 {
+        self.outcome.event_count
+    }
+
+    /// State transitions so far.
+    pub fn transitions(&self) -> u64 {
+        self.outcome.transitions
+    }
+
+    /// Virtual time at the end (or at the wait), in milliseconds since the epoch.
+    pub fn end_millis(&self) -> i64 {
+        self.outcome.end_millis
+    }
+
+    /// Task states that ran without a mock (their input became their result).
+    pub fn unmocked_states(&self) -> &[String] {
+        &self.outcome.unmocked
+    }
+
+    /// Callback tasks waiting for their token.
+    pub fn pending(&self) -> &[Pending] {
+        &self.outcome.pending
+    }
+
+    /// Reveal the next event; `None` at the end of the history so far.
+    pub fn step(&mut self) -> Option<&Event> {
+        let event = self.outcome.events.get(self.cursor)?;
+        self.cursor += 1;
+        Some(event)
+    }
+
+    /// Reveal every remaining event; returns the status.
+    pub fn run(&mut self) -> Status {
+        self.cursor = self.outcome.events.len();
+        self.status()
+    }
+
+    /// How many events `step()` has revealed.
+    pub fn cursor(&self) -> usize {
+        self.cursor
+    }
+
+    /// SendTaskSuccess.
+    pub fn send_task_success(&mut self, token: &str, output: Value) -> Result<(), ApiError> {
+        self.answer(token, Answer::Success(output))
+    }
+
+    /// SendTaskFailure.
+    pub fn send_task_failure(
+        &mut self,
+        token: &str,
+        error: &str,
+        cause: &str,
+    ) -> Result<(), ApiError> {
+        self.answer(
+            token,
+            Answer::Failure {
+                error: error.to_owned(),
+                cause: cause.to_owned(),
+            },
+        )
+    }
+
+    fn answer(&mut self, token: &str, answer: Answer) -> Result<(), ApiError> {
+        if self.status() != Status::Waiting {
+            return Err(ApiError::NotRunning);
+        }
+        if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(ApiError::InvalidToken);
+        }
+        if !self.outcome.pending.iter().any(|p| p.token == token) {
+            return Err(ApiError::TaskDoesNotExist);
+        }
+        self.answers.insert(token.to_owned(), answer);
+        self.compute();
+        Ok(())
+    }
+}

@@ -1,0 +1,51 @@
+//! Errors as Step Functions names them.
+
+/// An error name and cause, as `ErrorEquals` matches them and history shows them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    /// E.g. `States.Runtime` or a task's own error name.
+    pub error: String,
+    /// Human-readable detail.
+    pub cause: String,
+}
+
+impl Failure {
+    /// A failure with an error name and a cause.
+    pub fn new(error: impl Into<String>, cause: impl Into<String>) -> Self {
+        Failure {
+            error: error.into(),
+            cause: cause.into(),
+        }
+    }
+
+    /// `States.Runtime`: the definition and the data disagree.
+    pub fn runtime(cause: impl Into<String>) -> Self {
+        Failure::new("States.Runtime", cause)
+    }
+
+    /// `States.IntrinsicFailure`.
+    pub fn intrinsic(cause: impl Into<String>) -> Self {
+        Failure::new("States.IntrinsicFailure", cause)
+    }
+
+    /// `States.QueryEvaluationError` (JSONata).
+    pub fn query(cause: impl Into<String>) -> Self {
+        Failure::new("States.QueryEvaluationError", cause)
+    }
+
+    /// Does a Retry/Catch `ErrorEquals` list match this failure? `States.ALL` matches every
+    /// error but `States.Runtime`; `States.TaskFailed` also spares `States.Timeout`.
+    pub fn matches(&self, error_equals: &[String]) -> bool {
+        let terminal = self.error == "States.Runtime";
+        error_equals.iter().any(|e| {
+            e == &self.error
+                || (e == "States.ALL" && !terminal)
+                || (e == "States.TaskFailed" && !terminal && self.error != "States.Timeout")
+        })
+    }
+}
+
+/// The prefix AWS puts on causes of errors raised while executing a state.
+pub fn state_cause(state: &str, entered_event: u64, detail: &str) -> String {
+    format!("An error occurred while executing the state '{state}' (entered at the event id #{entered_event}). {detail}")
+}

@@ -1,0 +1,109 @@
+//! Execution history in the shape of AWS `GetExecutionHistory` events.
+
+use serde::Serialize;
+use serde_json::{json, Map, Value};
+
+use crate::env::compact;
+
+/// One history event.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Event {
+    /// 1-based event id.
+    pub id: u64,
+    /// The id of the event before it (0 for the first).
+    pub previous_event_id: u64,
+    /// Virtual time, ISO 8601 with milliseconds.
+    pub timestamp: String,
+    /// The AWS event type, e.g. `TaskStateEntered`.
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    /// The `...EventDetails` member, named as AWS names it.
+    #[serde(flatten)]
+    pub details: Map<String, Value>,
+}
+
+impl Event {
+    /// The `name` of a state event's details, if any.
+    pub fn state_name(&self) -> Option<&str> {
+        self.details.values().find_map(|d| d.get("name")?.as_str())
+    }
+}
+
+/// Whether events are recorded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum HistoryMode {
+    /// Record every event.
+    #[default]
+    Full,
+    /// Record nothing (counting only, for the 25,000-event quota).
+    None,
+}
+
+/// The events of one execution.
+#[derive(Debug, Default)]
+pub struct History {
+    /// The events, in order.
+    pub events: Vec<Event>,
+    /// How many events were emitted (also when not recorded).
+    pub count: u64,
+    pub(crate) mode: HistoryMode,
+}
+
+impl History {
+    pub(crate) fn new(mode: HistoryMode) -> Self {
+        History {
+            events: Vec::new(),
+            count: 0,
+            mode,
+        }
+    }
+
+    /// Append an event; `details` runs only when events are recorded.
+    pub(crate) fn emit(
+        &mut self,
+        kind: &'static str,
+        now_millis: i64,
+        details: impl FnOnce() -> Option<(&'static str, Value)>,
+    ) -> u64 {
+        self.count += 1;
+        if self.mode == HistoryMode::Full {
+            let mut map = Map::new();
+            if let Some((key, value)) = details() {
+                map.insert(key.to_owned(), value);
+            }
+            self.events.push(Event {
+                id: self.count,
+                previous_event_id: self.count - 1,
+                timestamp: stepwise_asl::timestamp::format_millis(now_millis),
+                kind,
+                details: map,
+            });
+        }
+        self.count
+    }
+}
+
+/// `{"input": "<json text>", "inputDetails": {"truncated": false}}`-style payload members.
+pub fn payload(key: &str, value: &Value) -> (String, Value, String, Value) {
+    (
+        key.to_owned(),
+        Value::String(compact(value)),
+        format!("{key}Details"),
+        json!({ "truncated": false }),
+    )
+}
+
+/// Build a details object from (key, value) pairs plus payload members.
+pub fn details(
+    pairs: impl IntoIterator<Item = (&'static str, Value)>,
+    payloads: &[(&str, &Value)],
+) -> Value {
+    let mut map: Map<String, Value> = pairs.into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
+    for (key, value) in payloads {
+        let (k, v, dk, dv) = payload(key, value);
+        map.insert(k, v);
+        map.insert(dk, dv);
+    }
+    Value::Object(map)
+}

@@ -1,0 +1,165 @@
+//! The one adapter to the JSONata evaluator (`jsonata-core`): expressions are compiled once
+//! and cached; evaluation is deterministic (virtual clock, seeded randomness) and speaks
+//! AWS's dialect (`$partition`, `$range`, `$hash`, `$random`, `$uuid`, `$parse`; no `$eval`).
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use jsonata_core::ast::AstNode;
+use jsonata_core::evaluator::{Context, Evaluator, EvaluatorError};
+use jsonata_core::value::JValue;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use serde_json::Value;
+
+use crate::env::Vars;
+use crate::failure::Failure;
+
+/// Compiled expressions, by source text.
+#[derive(Default)]
+pub struct Jsonata {
+    cache: RefCell<HashMap<String, Rc<AstNode>>>,
+}
+
+/// What one evaluation sees besides the expression.
+pub struct Scope<'a> {
+    /// `$states`: input, context, and result / errorOutput where available.
+    pub states: &'a Value,
+    /// Workflow variables.
+    pub vars: &'a Vars,
+    /// Virtual time for `$now()` / `$millis()`.
+    pub now_millis: i64,
+    /// Seed for the random functions of this evaluation.
+    pub seed: u64,
+}
+
+impl Jsonata {
+    /// Evaluate `expression`; `Ok(None)` when the result is undefined.
+    pub fn evaluate(&self, expression: &str, scope: &Scope) -> Result<Option<Value>, Failure> {
+        let ast = self.compile(expression)?;
+        let mut context = Context::new();
+        context.bind("states".into(), JValue::from(scope.states.clone()));
+        for (name, value) in scope.vars {
+            context.bind(name.clone(), JValue::from(value.clone()));
+        }
+        let mut evaluator = Evaluator::with_context(context);
+        register_dialect(&mut evaluator, scope.now_millis, scope.seed)
+            .map_err(|e| Failure::query(e.message().to_owned()))?;
+        let result = evaluator
+            .evaluate(&ast, &JValue::Null)
+            .map_err(|e| Failure::query(describe(&e)))?;
+        Ok((!result.is_undefined()).then(|| Value::from(&result)))
+    }
+
+    fn compile(&self, expression: &str) -> Result<Rc<AstNode>, Failure> {
+        if let Some(ast) = self.cache.borrow().get(expression) {
+            return Ok(ast.clone());
+        }
+        let ast = Rc::new(
+            jsonata_core::parser::parse(expression)
+                .map_err(|e| Failure::query(e.display_message()))?,
+        );
+        self.cache
+            .borrow_mut()
+            .insert(expression.to_owned(), ast.clone());
+        Ok(ast)
+    }
+}
+
+fn describe(error: &EvaluatorError) -> String {
+    error.message().to_owned()
+}
+
+fn error(message: impl Into<String>) -> EvaluatorError {
+    EvaluatorError::EvaluationError(message.into())
+}
+
+fn register_dialect(ev: &mut Evaluator, now_millis: i64, seed: u64) -> Result<(), EvaluatorError> {
+    let rng = Rc::new(RefCell::new(ChaCha8Rng::seed_from_u64(seed)));
+    ev.register_fn_override("now", move |_: &[JValue]| {
+        Ok(JValue::from(stepwise_asl::timestamp::format_millis(
+            now_millis,
+        )))
+    })?;
+    ev.register_fn_override("millis", move |_: &[JValue]| {
+        Ok(JValue::from(now_millis as f64))
+    })?;
+    ev.register_fn_override("eval", |_: &[JValue]| {
+        Err(error(
+            "The $eval function is not available in Step Functions",
+        ))
+    })?;
+    let random_rng = rng.clone();
+    ev.register_fn_override("random", move |args: &[JValue]| {
+        Ok(JValue::from(match args.first().and_then(JValue::as_f64) {
+            Some(seed) => ChaCha8Rng::seed_from_u64(seed as u64).gen::<f64>(),
+            None => random_rng.borrow_mut().gen::<f64>(),
+        }))
+    })?;
+    ev.register_fn("uuid", move |_: &[JValue]| {
+        Ok(JValue::from(crate::intrinsics::uuid_v4(
+            &mut *rng.borrow_mut(),
+        )))
+    })?;
+    ev.register_fn("partition", |args: &[JValue]| {
+        let items = args
+            .first()
+            .and_then(JValue::as_array)
+            .ok_or_else(|| error("$partition: the first argument must be an array"))?;
+        let size = args
+            .get(1)
+            .and_then(JValue::as_f64)
+            .filter(|s| *s >= 1.0 && s.fract() == 0.0)
+            .ok_or_else(|| error("$partition: the size must be a positive integer"))?;
+        Ok(JValue::array(
+            items
+                .chunks(size as usize)
+                .map(|c| JValue::array(c.to_vec()))
+                .collect(),
+        ))
+    })?;
+    ev.register_fn("range", |args: &[JValue]| {
+        let n = |i: usize| {
+            args.get(i)
+                .and_then(JValue::as_f64)
+                .filter(|f| f.fract() == 0.0)
+        };
+        let (Some(start), Some(end), Some(step)) = (n(0), n(1), n(2)) else {
+            return Err(error("$range: start, end and step must be integers"));
+        };
+        if step == 0.0 {
+            return Err(error("$range: step must not be 0"));
+        }
+        let mut out = Vec::new();
+        let mut x = start;
+        while (step > 0.0 && x <= end) || (step < 0.0 && x >= end) {
+            out.push(JValue::from(x));
+            x += step;
+            if out.len() > 10_000 {
+                return Err(error("$range: too many items"));
+            }
+        }
+        Ok(JValue::array(out))
+    })?;
+    ev.register_fn("hash", |args: &[JValue]| {
+        let data = args
+            .first()
+            .and_then(JValue::as_str)
+            .ok_or_else(|| error("$hash: the data must be a string"))?;
+        let algorithm = args.get(1).and_then(JValue::as_str).unwrap_or("SHA-256");
+        crate::intrinsics::hash(data, algorithm)
+            .map(JValue::from)
+            .map_err(error)
+    })?;
+    ev.register_fn("parse", |args: &[JValue]| {
+        let text = args
+            .first()
+            .and_then(JValue::as_str)
+            .ok_or_else(|| error("$parse: the argument must be a string"))?;
+        let value: Value =
+            serde_json::from_str(text).map_err(|e| error(format!("$parse: not JSON: {e}")))?;
+        Ok(JValue::from(value))
+    })?;
+    Ok(())
+}

@@ -1,0 +1,485 @@
+//! One attempt at a state, per state type (Task attempts live in `task.rs`).
+
+use std::borrow::Cow;
+
+use serde_json::{json, Value};
+use stepwise_asl::model::{
+    Amount, Fail, Kind, MapMode, QueryLanguage, State, Text, Transition, Wait,
+};
+
+use super::{Ctx, Runner, StateFacts, Stop};
+use crate::env::Vars;
+use crate::failure::Failure;
+use crate::payload;
+
+/// What a successful attempt produced: the output, the transition, the assigned variables.
+pub(crate) type Attempt = (Value, Transition, Vec<(String, Value)>);
+
+impl<'m> Runner<'m> {
+    pub(super) fn attempt(
+        &mut self,
+        state: &'m State,
+        input: Cow<'_, Value>,
+        vars: &mut Vars,
+        facts: &mut StateFacts,
+    ) -> Result<Attempt, Stop> {
+        let (output, next, assigned) = match &state.kind {
+            Kind::Task(task) => self.task(state, task, input, vars, facts)?,
+            Kind::Choice(choice) => self.choice(state, choice, input, vars, facts)?,
+            Kind::Fail(fail) => {
+                return Err(Stop::Fail(self.fail(state, fail, &input, vars, facts)?))
+            }
+            Kind::Parallel { .. } | Kind::Map(_) => self.fan_out(state, input, vars, facts)?,
+            Kind::Wait(wait) => {
+                self.wait(state, wait, &input, vars, facts)?;
+                self.plain(state, input, vars, facts)?
+            }
+            Kind::Pass { .. } | Kind::Succeed => self.plain(state, input, vars, facts)?,
+        };
+        for (name, value) in &assigned {
+            vars.insert(name.clone(), value.clone());
+        }
+        Ok((output, next, assigned))
+    }
+
+    /// Pass, Wait and Succeed: the result is `Result`, the effective input, or (JSONata) Output.
+    fn plain(
+        &self,
+        state: &State,
+        input: Cow<'_, Value>,
+        vars: &Vars,
+        facts: &StateFacts,
+    ) -> Result<Attempt, Failure> {
+        let result_literal = match &state.kind {
+            Kind::Pass { result } => result.as_ref(),
+            _ => None,
+        };
+        match state.query_language {
+            QueryLanguage::Jsonata => {
+                let states = self.states_var(&input, None, None, facts);
+                let assigned =
+                    self.assign(state.assign.as_ref(), &input, Some(&states), vars, facts)?;
+                let output = match &state.output {
+                    Some(t) => {
+                        let ctx = Ctx {
+                            runner: self,
+                            facts,
+                        };
+                        self.evaluator(&input, vars, &ctx, Some(&states))
+                            .template(t, "Output")?
+                    }
+                    None => input.into_owned(),
+                };
+                Ok((output, state.transition.clone(), assigned))
+            }
+            QueryLanguage::JsonPath => {
+                let ctx = Ctx {
+                    runner: self,
+                    facts,
+                };
+                let (result, assigned) = if let Some(result) = result_literal {
+                    let assigned = self.assign(state.assign.as_ref(), result, None, vars, facts)?;
+                    (result.clone(), assigned)
+                } else {
+                    let effective = payload::select(&state.input_path, &input, "InputPath")?;
+                    let effective = match &state.parameters {
+                        Some(t) => Cow::Owned(
+                            self.evaluator(&effective, vars, &ctx, None)
+                                .template(t, "Parameters")?,
+                        ),
+                        None => effective,
+                    };
+                    let assigned =
+                        self.assign(state.assign.as_ref(), &effective, None, vars, facts)?;
+                    (effective.into_owned(), assigned)
+                };
+                let combined =
+                    payload::apply_result_path(&state.result_path, input.into_owned(), result)?;
+                let output = payload::select_owned(&state.output_path, combined, "OutputPath")?;
+                Ok((output, state.transition.clone(), assigned))
+            }
+        }
+    }
+
+    fn choice(
+        &self,
+        state: &State,
+        choice: &'m stepwise_asl::model::Choice,
+        input: Cow<'_, Value>,
+        vars: &Vars,
+        facts: &StateFacts,
+    ) -> Result<Attempt, Failure> {
+        let ctx = Ctx {
+            runner: self,
+            facts,
+        };
+        let jsonata = state.query_language == QueryLanguage::Jsonata;
+        let states = jsonata.then(|| self.states_var(&input, None, None, facts));
+        let effective = if jsonata {
+            Cow::Borrowed(input.as_ref())
+        } else {
+            payload::select(&state.input_path, &input, "InputPath")?
+        };
+        let eval = self.evaluator(&effective, vars, &ctx, states.as_ref());
+        let mut chosen = None;
+        for rule in &choice.rules {
+            if crate::choice::holds(&rule.condition, &eval)? {
+                chosen = Some(rule);
+                break;
+            }
+        }
+        let (next, rule_assign, rule_output) = match chosen {
+            Some(rule) => (
+                rule.next.clone(),
+                rule.assign.as_ref(),
+                rule.output.as_ref(),
+            ),
+            None => match &choice.default {
+                Some(default) => (default.clone(), None, None),
+                None => return Err(Failure::new("States.NoChoiceMatched", "No Matches!")),
+            },
+        };
+        let mut assigned = self.assign(
+            state.assign.as_ref(),
+            &effective,
+            states.as_ref(),
+            vars,
+            facts,
+        )?;
+        assigned.extend(self.assign(rule_assign, &effective, states.as_ref(), vars, facts)?);
+        let output = match (rule_output.or(state.output.as_ref()), jsonata) {
+            (Some(t), true) => eval.template(t, "Output")?,
+            _ if jsonata => input.into_owned(),
+            _ => {
+                let effective = effective.into_owned();
+                payload::select_owned(&state.output_path, effective, "OutputPath")?
+            }
+        };
+        Ok((output, next, assigned))
+    }
+
+    fn wait(
+        &mut self,
+        state: &State,
+        wait: &Wait,
+        input: &Value,
+        vars: &Vars,
+        facts: &StateFacts,
+    ) -> Result<(), Failure> {
+        let ctx = Ctx {
+            runner: self,
+            facts,
+        };
+        let effective = payload::select(&state.input_path, input, "InputPath")?;
+        let states = (state.query_language == QueryLanguage::Jsonata)
+            .then(|| self.states_var(input, None, None, facts));
+        let eval = self.evaluator(&effective, vars, &ctx, states.as_ref());
+        let until = match wait {
+            Wait::Seconds(Amount::Fixed(s)) => self.now + (*s * 1000.0) as i64,
+            Wait::Seconds(Amount::Path(path)) => {
+                let value = eval.env.require(path, "SecondsPath")?;
+                let seconds = match value.as_i64() {
+                    Some(n) if n < 0 => {
+                        return Err(Failure::runtime(format!(
+                            "The SecondsPath parameter references a negative value: {path} == {n}"
+                        )))
+                    }
+                    Some(n) => n,
+                    None => return Err(Failure::runtime(format!(
+                        "The SecondsPath parameter cannot be parsed as a long value: {path} == {}",
+                        crate::env::compact(&value)
+                    ))),
+                };
+                self.now + seconds * 1000
+            }
+            Wait::Seconds(Amount::Jsonata(expression)) => {
+                let value = eval.jsonata(expression, "Seconds")?.unwrap_or(Value::Null);
+                let seconds = value.as_i64().filter(|n| *n >= 0).ok_or_else(|| {
+                    Failure::query(format!("The JSONata expression '{expression}' specified for the field 'Seconds' returned an unexpected data type: {}", crate::env::compact(&value)))
+                })?;
+                self.now + seconds * 1000
+            }
+            Wait::Timestamp(text) => timestamp_millis(text)
+                .ok_or_else(|| Failure::runtime(format!("Invalid timestamp '{text}'")))?,
+            Wait::TimestampPath(path) => {
+                let value = eval.env.require(path, "TimestampPath")?;
+                value.as_str().and_then(timestamp_millis).ok_or_else(|| {
+                    Failure::runtime(format!("The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format string: {path} == {}", crate::env::compact(&value)))
+                })?
+            }
+            Wait::TimestampJsonata(expression) => {
+                let value = eval
+                    .jsonata(expression, "Timestamp")?
+                    .unwrap_or(Value::Null);
+                value.as_str().and_then(timestamp_millis).ok_or_else(|| {
+                    Failure::query(format!("The JSONata expression '{expression}' specified for the field 'Timestamp' did not return a valid timestamp: {}", crate::env::compact(&value)))
+                })?
+            }
+        };
+        self.now = self.now.max(until);
+        Ok(())
+    }
+
+    fn fail(
+        &self,
+        state: &State,
+        fail: &Fail,
+        input: &Value,
+        vars: &Vars,
+        facts: &StateFacts,
+    ) -> Result<Failure, Failure> {
+        let ctx = Ctx {
+            runner: self,
+            facts,
+        };
+        let states = (state.query_language == QueryLanguage::Jsonata)
+            .then(|| self.states_var(input, None, None, facts));
+        let eval = self.evaluator(input, vars, &ctx, states.as_ref());
+        let text = |t: &Option<Text>, field: &str| -> Result<String, Failure> {
+            Ok(match t {
+                None => String::new(),
+                Some(Text::Fixed(s)) => s.clone(),
+                Some(Text::Dynamic(template)) => match eval.template(template, field)? {
+                    Value::String(s) => s,
+                    other => crate::env::compact(&other),
+                },
+            })
+        };
+        Ok(Failure::new(
+            text(&fail.error, "ErrorPath")?,
+            text(&fail.cause, "CausePath")?,
+        ))
+    }
+
+    /// Parallel and Map: run the branches or iterations, then process the array of outputs.
+    fn fan_out(
+        &mut self,
+        state: &'m State,
+        input: Cow<'_, Value>,
+        vars: &Vars,
+        facts: &StateFacts,
+    ) -> Result<Attempt, Stop> {
+        let jsonata = state.query_language == QueryLanguage::Jsonata;
+        let states = jsonata.then(|| self.states_var(&input, None, None, facts));
+        let effective: Value = {
+            let ctx = Ctx {
+                runner: self,
+                facts,
+            };
+            if jsonata {
+                match &state.arguments {
+                    Some(t) => self
+                        .evaluator(&input, vars, &ctx, states.as_ref())
+                        .template(t, "Arguments")?,
+                    None => input.as_ref().clone(),
+                }
+            } else {
+                let selected = payload::select(&state.input_path, &input, "InputPath")?;
+                match &state.parameters {
+                    Some(t) => self
+                        .evaluator(&selected, vars, &ctx, None)
+                        .template(t, "Parameters")?,
+                    None => selected.into_owned(),
+                }
+            }
+        };
+        let result = match &state.kind {
+            Kind::Parallel { branches } => self.parallel(state, branches, effective, vars)?,
+            Kind::Map(map) => self.map(state, map, effective, vars, facts, states.as_ref())?,
+            _ => unreachable!("fan_out is for Parallel and Map"),
+        };
+        self.finish(state, input, result, vars, facts)
+    }
+
+    fn parallel(
+        &mut self,
+        state: &'m State,
+        branches: &'m [stepwise_asl::model::Scope],
+        input: Value,
+        vars: &Vars,
+    ) -> Result<Value, Stop> {
+        self.emit("ParallelStateStarted", || None);
+        let start = self.now;
+        let mut end = start;
+        let mut outputs = Vec::with_capacity(branches.len());
+        for branch in branches {
+            self.now = start;
+            let mut branch_vars = vars.clone();
+            match self.run_scope(branch, input.clone(), &mut branch_vars) {
+                Ok(output) => outputs.push(output),
+                Err(Stop::Fail(failure)) => {
+                    self.emit("ParallelStateFailed", || {
+                        Some((
+                            "parallelStateFailedEventDetails",
+                            json!({ "error": failure.error, "cause": failure.cause }),
+                        ))
+                    });
+                    return Err(Stop::Fail(failure));
+                }
+                Err(stop) => return Err(stop),
+            }
+            end = end.max(self.now);
+        }
+        self.now = end;
+        self.emit("ParallelStateSucceeded", || None);
+        let _ = state;
+        Ok(Value::Array(outputs))
+    }
+
+    fn map(
+        &mut self,
+        state: &'m State,
+        map: &'m stepwise_asl::model::Map,
+        input: Value,
+        vars: &Vars,
+        facts: &StateFacts,
+        states: Option<&Value>,
+    ) -> Result<Value, Stop> {
+        let ctx = Ctx {
+            runner: self,
+            facts,
+        };
+        let eval = self.evaluator(&input, vars, &ctx, states);
+        let items = match (&map.items_path, &map.items) {
+            (Some(path), _) => eval.env.require(path, "ItemsPath")?,
+            (None, Some(template)) => eval.template(template, "Items")?,
+            (None, None) => input.clone(),
+        };
+        if let Some(Amount::Path(path)) = &map.max_concurrency {
+            let value = eval.env.require(path, "MaxConcurrencyPath")?;
+            if value.as_u64().is_none() {
+                return Err(Stop::Fail(Failure::runtime(format!(
+                    "The MaxConcurrencyPath field refers to value \"{}\" which is not a valid integer: {path}",
+                    value.as_str().map_or_else(|| crate::env::compact(&value), str::to_owned)
+                ))));
+            }
+        }
+        let Value::Array(items) = items else {
+            return Err(Stop::Fail(Failure::runtime(format!(
+                "Items of the Map state must be an array, not {}",
+                crate::env::compact(&items)
+            ))));
+        };
+        let length = items.len();
+        self.emit("MapStateStarted", || {
+            Some(("mapStateStartedEventDetails", json!({ "length": length })))
+        });
+        let start = self.now;
+        let mut end = start;
+        let mut outputs = Vec::with_capacity(items.len());
+        for (index, item) in items.into_iter().enumerate() {
+            self.now = if map.mode == MapMode::Distributed {
+                start
+            } else {
+                self.now
+            };
+            let name = state.name.clone();
+            self.emit("MapIterationStarted", || {
+                Some((
+                    "mapIterationStartedEventDetails",
+                    json!({ "name": name, "index": index }),
+                ))
+            });
+            let item_input = match &map.item_selector {
+                Some(selector) => {
+                    let item_facts = StateFacts {
+                        map_item: Some((index, item.clone())),
+                        ..facts.clone()
+                    };
+                    let ctx = Ctx {
+                        runner: self,
+                        facts: &item_facts,
+                    };
+                    let item_states = states.map(|s| {
+                        let mut s = s.clone();
+                        s["context"] = self.context(&item_facts);
+                        s
+                    });
+                    self.evaluator(&input, vars, &ctx, item_states.as_ref())
+                        .template(selector, "ItemSelector")?
+                }
+                None => item,
+            };
+            // Distributed children see no outer variables; inline iterations read them.
+            let mut iteration_vars = if map.mode == MapMode::Distributed {
+                Vars::new()
+            } else {
+                vars.clone()
+            };
+            match self.run_scope(&map.processor, item_input, &mut iteration_vars) {
+                Ok(output) => {
+                    self.emit("MapIterationSucceeded", || {
+                        Some((
+                            "mapIterationSucceededEventDetails",
+                            json!({ "name": name, "index": index }),
+                        ))
+                    });
+                    outputs.push(output);
+                }
+                Err(Stop::Fail(failure)) => {
+                    self.emit("MapIterationFailed", || {
+                        Some((
+                            "mapIterationFailedEventDetails",
+                            json!({ "name": name, "index": index }),
+                        ))
+                    });
+                    self.emit("MapStateFailed", || None);
+                    return Err(Stop::Fail(failure));
+                }
+                Err(stop) => return Err(stop),
+            }
+            end = end.max(self.now);
+        }
+        self.now = end;
+        self.emit("MapStateSucceeded", || None);
+        Ok(Value::Array(outputs))
+    }
+
+    /// ResultSelector, Assign, ResultPath, OutputPath (JSONPath) or Assign and Output (JSONata)
+    /// for a state that produced `result`.
+    pub(super) fn finish(
+        &self,
+        state: &State,
+        input: Cow<'_, Value>,
+        result: Value,
+        vars: &Vars,
+        facts: &StateFacts,
+    ) -> Result<Attempt, Stop> {
+        let ctx = Ctx {
+            runner: self,
+            facts,
+        };
+        match state.query_language {
+            QueryLanguage::Jsonata => {
+                let states = self.states_var(&input, Some(&result), None, facts);
+                let assigned =
+                    self.assign(state.assign.as_ref(), &input, Some(&states), vars, facts)?;
+                let output = match &state.output {
+                    Some(t) => self
+                        .evaluator(&input, vars, &ctx, Some(&states))
+                        .template(t, "Output")?,
+                    None => result,
+                };
+                Ok((output, state.transition.clone(), assigned))
+            }
+            QueryLanguage::JsonPath => {
+                let result = match &state.result_selector {
+                    Some(t) => self
+                        .evaluator(&result, vars, &ctx, None)
+                        .template(t, "ResultSelector")?,
+                    None => result,
+                };
+                let assigned = self.assign(state.assign.as_ref(), &result, None, vars, facts)?;
+                let combined =
+                    payload::apply_result_path(&state.result_path, input.into_owned(), result)?;
+                let output = payload::select_owned(&state.output_path, combined, "OutputPath")?;
+                Ok((output, state.transition.clone(), assigned))
+            }
+        }
+    }
+}
+
+fn timestamp_millis(text: &str) -> Option<i64> {
+    let (secs, nanos) = stepwise_asl::timestamp::parse(text)?;
+    Some(secs * 1000 + i64::from(nanos / 1_000_000))
+}

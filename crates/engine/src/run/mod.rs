@@ -1,0 +1,460 @@
+//! The interpreter: runs scopes state by state, emitting history events, with retries,
+//! catches, variables and the virtual clock. Parallel branches and Map iterations run one
+//! after another, as AWS records them for inline processing.
+
+mod flow;
+mod task;
+
+use std::borrow::Cow;
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+use serde_json::{json, Value};
+use stepwise_asl::model::{Catcher, QueryLanguage, Scope, State, Template, Transition};
+
+use crate::env::{ContextSource, Env, Vars};
+use crate::failure::{state_cause, Failure};
+use crate::history::{details, History};
+use crate::jsonata::Jsonata;
+use crate::payload::{self, Evaluator};
+use crate::{Answer, Options, Pending};
+
+/// AWS's quota on events in a STANDARD execution's history.
+pub const MAX_HISTORY_EVENTS: u64 = 25_000;
+/// AWS's quota on payload sizes (UTF-8 JSON bytes).
+pub const MAX_PAYLOAD_BYTES: usize = 256 * 1024;
+
+/// Why a scope stopped before its end.
+pub(crate) enum Stop {
+    /// A failure nothing caught (yet).
+    Fail(Failure),
+    /// A callback task is waiting for an answer from outside.
+    Wait,
+}
+
+impl From<Failure> for Stop {
+    fn from(f: Failure) -> Self {
+        Stop::Fail(f)
+    }
+}
+
+/// Per-state facts the context object (`$$`) exposes.
+#[derive(Clone, Default)]
+pub(crate) struct StateFacts {
+    pub name: String,
+    pub entered_millis: i64,
+    pub retry_count: u32,
+    pub token: Option<String>,
+    pub map_item: Option<(usize, Value)>,
+}
+
+pub(crate) struct Runner<'m> {
+    pub options: &'m Options,
+    pub answers: &'m HashMap<String, Answer>,
+    pub history: History,
+    pub now: i64,
+    pub rng: RefCell<ChaCha8Rng>,
+    pub jsonata: Jsonata,
+    pub calls: HashMap<String, usize>,
+    pub transitions: u64,
+    pub input: Value,
+    pub execution_arn: String,
+    pub pending: Vec<Pending>,
+    pub unmocked: Vec<String>,
+}
+
+impl<'m> Runner<'m> {
+    pub fn new(options: &'m Options, answers: &'m HashMap<String, Answer>, input: Value) -> Self {
+        Runner {
+            options,
+            answers,
+            history: History::new(options.history),
+            now: options.start_time_millis,
+            rng: RefCell::new(ChaCha8Rng::seed_from_u64(options.seed)),
+            jsonata: Jsonata::default(),
+            calls: HashMap::new(),
+            transitions: 0,
+            execution_arn: format!(
+                "arn:aws:states:{}:{}:execution:{}:{}",
+                options.region, options.account, options.state_machine_name, options.execution_name
+            ),
+            input,
+            pending: Vec::new(),
+            unmocked: Vec::new(),
+        }
+    }
+
+    pub fn state_machine_arn(&self) -> String {
+        format!(
+            "arn:aws:states:{}:{}:stateMachine:{}",
+            self.options.region, self.options.account, self.options.state_machine_name
+        )
+    }
+
+    /// The context object for a state.
+    pub fn context(&self, facts: &StateFacts) -> Value {
+        let time = stepwise_asl::timestamp::format_millis;
+        let mut context = json!({
+            "Execution": {
+                "Id": self.execution_arn,
+                "Input": self.input,
+                "Name": self.options.execution_name,
+                "RoleArn": format!("arn:aws:iam::{}:role/StepFunctionsRole", self.options.account),
+                "StartTime": time(self.options.start_time_millis),
+                "RedriveCount": 0,
+            },
+            "State": { "EnteredTime": time(facts.entered_millis), "Name": facts.name, "RetryCount": facts.retry_count },
+            "StateMachine": { "Id": self.state_machine_arn(), "Name": self.options.state_machine_name },
+        });
+        if let Some(token) = &facts.token {
+            context["Task"] = json!({ "Token": token });
+        }
+        if let Some((index, value)) = &facts.map_item {
+            context["Map"] = json!({ "Item": { "Index": index, "Value": value } });
+        }
+        context
+    }
+
+    pub fn emit(
+        &mut self,
+        kind: &'static str,
+        details: impl FnOnce() -> Option<(&'static str, Value)>,
+    ) -> u64 {
+        self.history.emit(kind, self.now, details)
+    }
+
+    /// Run a scope from its start with `input`; its variables live in `vars`.
+    pub fn run_scope(
+        &mut self,
+        scope: &'m Scope,
+        mut input: Value,
+        vars: &mut Vars,
+    ) -> Result<Value, Stop> {
+        let mut index = scope.start;
+        loop {
+            let state = &scope.states[index];
+            let (output, next) = self.run_state(state, input, vars)?;
+            match next {
+                Transition::Next(_, i) => {
+                    index = i;
+                    input = output;
+                }
+                Transition::End => return Ok(output),
+            }
+        }
+    }
+
+    fn check_quotas(&self) -> Result<(), Failure> {
+        let standard = self.options.machine_type == stepwise_asl::MachineType::Standard;
+        if standard && self.history.count >= MAX_HISTORY_EVENTS {
+            return Err(Failure::runtime(format!("The execution reached the maximum number of history events ({MAX_HISTORY_EVENTS}).")));
+        }
+        if self.transitions > self.options.max_transitions {
+            return Err(Failure::runtime(format!(
+                "The execution exceeded {} state transitions (the local safety limit).",
+                self.options.max_transitions
+            )));
+        }
+        Ok(())
+    }
+
+    /// Run one state: enter, attempt (with retries), exit or catch. Returns the output and
+    /// where to go next.
+    fn run_state(
+        &mut self,
+        state: &'m State,
+        input: Value,
+        vars: &mut Vars,
+    ) -> Result<(Value, Transition), Stop> {
+        self.transitions += 1;
+        self.check_quotas()?;
+        let type_name = state.kind.type_name();
+        let entered_id = self.emit(entered_kind(type_name), || {
+            Some((
+                "stateEnteredEventDetails",
+                details(
+                    [("name", Value::String(state.name.clone()))],
+                    &[("input", &input)],
+                ),
+            ))
+        });
+        let mut facts = StateFacts {
+            name: state.name.clone(),
+            entered_millis: self.now,
+            ..StateFacts::default()
+        };
+        if state.retry.is_empty() && state.catch.is_empty() {
+            // Nothing can need the input again: let the state consume it.
+            return match self.attempt(state, Cow::Owned(input), vars, &mut facts) {
+                Ok((output, next, assigned)) => Ok(self.exited(state, output, next, &assigned)),
+                Err(Stop::Fail(failure)) => {
+                    Err(Stop::Fail(with_state_cause(failure, state, entered_id)))
+                }
+                Err(stop) => Err(stop),
+            };
+        }
+        let mut attempts_by_retrier = vec![0u64; state.retry.len()];
+        loop {
+            match self.attempt(state, Cow::Borrowed(&input), vars, &mut facts) {
+                Ok((output, next, assigned)) => {
+                    return Ok(self.exited(state, output, next, &assigned))
+                }
+                Err(Stop::Fail(failure)) => {
+                    let failure = with_state_cause(failure, state, entered_id);
+                    if failure.error == "States.Runtime" {
+                        return Err(Stop::Fail(failure));
+                    }
+                    if let Some(delay) = self.retry_delay(state, &failure, &mut attempts_by_retrier)
+                    {
+                        self.now += delay;
+                        facts.retry_count += 1;
+                        continue;
+                    }
+                    if let Some(catcher) = state
+                        .catch
+                        .iter()
+                        .find(|c| failure.matches(&c.error_equals))
+                    {
+                        return self.catch(state, catcher, input, &failure, vars, &facts);
+                    }
+                    return Err(Stop::Fail(failure));
+                }
+                Err(stop) => return Err(stop),
+            }
+        }
+    }
+
+    fn exited(
+        &mut self,
+        state: &State,
+        output: Value,
+        next: Transition,
+        assigned: &[(String, Value)],
+    ) -> (Value, Transition) {
+        if let Some(kind) = exited_kind(state.kind.type_name()) {
+            self.emit(kind, || {
+                Some((
+                    "stateExitedEventDetails",
+                    exited_details(&state.name, &output, assigned),
+                ))
+            });
+        }
+        (output, next)
+    }
+
+    /// Milliseconds to wait before the next attempt, or `None` when no retrier applies.
+    fn retry_delay(&self, state: &State, failure: &Failure, attempts: &mut [u64]) -> Option<i64> {
+        let (i, retrier) = state
+            .retry
+            .iter()
+            .enumerate()
+            .find(|(_, r)| failure.matches(&r.error_equals))?;
+        if attempts[i] >= retrier.max_attempts {
+            return None;
+        }
+        let mut seconds = retrier.interval_seconds * retrier.backoff_rate.powi(attempts[i] as i32);
+        if let Some(max) = retrier.max_delay_seconds {
+            seconds = seconds.min(max);
+        }
+        if retrier.full_jitter {
+            seconds *= rand::Rng::gen::<f64>(&mut *self.rng.borrow_mut());
+        }
+        attempts[i] += 1;
+        Some((seconds * 1000.0).round() as i64)
+    }
+
+    fn catch(
+        &mut self,
+        state: &'m State,
+        catcher: &'m Catcher,
+        input: Value,
+        failure: &Failure,
+        vars: &mut Vars,
+        facts: &StateFacts,
+    ) -> Result<(Value, Transition), Stop> {
+        let error_output = json!({ "Error": failure.error, "Cause": failure.cause });
+        let (output, assigned) = match state.query_language {
+            QueryLanguage::JsonPath => {
+                let assigned =
+                    self.assign(catcher.assign.as_ref(), &error_output, None, vars, facts)?;
+                (
+                    payload::apply_result_path(&catcher.result_path, input, error_output)?,
+                    assigned,
+                )
+            }
+            QueryLanguage::Jsonata => {
+                let states = self.states_var(&input, None, Some(&error_output), facts);
+                let assigned =
+                    self.assign(catcher.assign.as_ref(), &input, Some(&states), vars, facts)?;
+                let ctx = Ctx {
+                    runner: self,
+                    facts,
+                };
+                let output = match &catcher.output {
+                    Some(t) => self
+                        .evaluator(&input, vars, &ctx, Some(&states))
+                        .template(t, "Output")?,
+                    None => error_output,
+                };
+                (output, assigned)
+            }
+        };
+        for (name, value) in &assigned {
+            vars.insert(name.clone(), value.clone());
+        }
+        if let Some(kind) = exited_kind(state.kind.type_name()) {
+            self.emit(kind, || {
+                Some((
+                    "stateExitedEventDetails",
+                    exited_details(&state.name, &output, &assigned),
+                ))
+            });
+        }
+        Ok((output, catcher.next.clone()))
+    }
+
+    pub fn evaluator<'e>(
+        &'e self,
+        input: &'e Value,
+        vars: &'e Vars,
+        context: &'e dyn ContextSource,
+        states: Option<&'e Value>,
+    ) -> Evaluator<'e> {
+        Evaluator {
+            env: Env {
+                input,
+                context,
+                vars,
+                rng: &self.rng,
+                now_millis: self.now,
+            },
+            jsonata: &self.jsonata,
+            states,
+        }
+    }
+
+    /// `$states` for a JSONata state.
+    pub fn states_var(
+        &self,
+        input: &Value,
+        result: Option<&Value>,
+        error_output: Option<&Value>,
+        facts: &StateFacts,
+    ) -> Value {
+        let mut states = json!({ "input": input, "context": self.context(facts) });
+        if let Some(result) = result {
+            states["result"] = result.clone();
+        }
+        if let Some(error_output) = error_output {
+            states["errorOutput"] = error_output.clone();
+        }
+        states
+    }
+
+    /// Evaluate an `Assign` block. Every expression sees the variables from before the
+    /// block; the caller stores the returned values.
+    pub fn assign(
+        &self,
+        assign: Option<&Template>,
+        dollar: &Value,
+        states: Option<&Value>,
+        vars: &Vars,
+        facts: &StateFacts,
+    ) -> Result<Vec<(String, Value)>, Failure> {
+        let Some(template) = assign else {
+            return Ok(Vec::new());
+        };
+        let ctx = Ctx {
+            runner: self,
+            facts,
+        };
+        let value = self
+            .evaluator(dollar, vars, &ctx, states)
+            .template(template, "Assign")?;
+        Ok(match value {
+            Value::Object(map) => map.into_iter().collect(),
+            _ => Vec::new(),
+        })
+    }
+}
+
+/// Builds `$$` for one state on demand.
+pub(crate) struct Ctx<'e, 'm> {
+    pub runner: &'e Runner<'m>,
+    pub facts: &'e StateFacts,
+}
+
+impl ContextSource for Ctx<'_, '_> {
+    fn context(&self) -> Value {
+        self.runner.context(self.facts)
+    }
+}
+
+fn entered_kind(type_name: &str) -> &'static str {
+    match type_name {
+        "Pass" => "PassStateEntered",
+        "Task" => "TaskStateEntered",
+        "Choice" => "ChoiceStateEntered",
+        "Wait" => "WaitStateEntered",
+        "Succeed" => "SucceedStateEntered",
+        "Fail" => "FailStateEntered",
+        "Parallel" => "ParallelStateEntered",
+        _ => "MapStateEntered",
+    }
+}
+
+fn exited_kind(type_name: &str) -> Option<&'static str> {
+    Some(match type_name {
+        "Pass" => "PassStateExited",
+        "Task" => "TaskStateExited",
+        "Choice" => "ChoiceStateExited",
+        "Wait" => "WaitStateExited",
+        "Succeed" => "SucceedStateExited",
+        "Parallel" => "ParallelStateExited",
+        "Map" => "MapStateExited",
+        _ => return None,
+    })
+}
+
+fn exited_details(name: &str, output: &Value, assigned: &[(String, Value)]) -> Value {
+    let mut d = details(
+        [("name", Value::String(name.to_owned()))],
+        &[("output", output)],
+    );
+    if !assigned.is_empty() {
+        let vars: serde_json::Map<String, Value> = assigned
+            .iter()
+            .map(|(k, v)| (k.clone(), Value::String(crate::env::compact(v))))
+            .collect();
+        d["assignedVariables"] = Value::Object(vars);
+        d["assignedVariablesDetails"] = json!({ "truncated": false });
+    }
+    d
+}
+
+/// Runtime errors raised by the engine get AWS's "An error occurred while executing the
+/// state ..." prefix; errors from tasks and Fail states keep their own cause.
+fn with_state_cause(failure: Failure, state: &State, entered_id: u64) -> Failure {
+    let engine_raised = matches!(
+        failure.error.as_str(),
+        "States.Runtime"
+            | "States.QueryEvaluationError"
+            | "States.IntrinsicFailure"
+            | "States.ResultPathMatchFailure"
+            | "States.ParameterPathFailure"
+    );
+    if engine_raised
+        && !failure
+            .cause
+            .starts_with("An error occurred while executing the state")
+    {
+        Failure::new(
+            failure.error,
+            state_cause(&state.name, entered_id, &failure.cause),
+        )
+    } else {
+        failure
+    }
+}

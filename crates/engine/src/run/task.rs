@@ -1,0 +1,326 @@
+//! Task states: resource shapes, mocked results, callbacks, and their history events.
+
+use std::borrow::Cow;
+
+use serde_json::{json, Value};
+use sha2::Digest;
+use stepwise_asl::model::{Amount, QueryLanguage, State, Task};
+
+use super::flow::Attempt;
+use super::{Ctx, Runner, StateFacts, Stop, MAX_PAYLOAD_BYTES};
+use crate::env::{compact, Vars};
+use crate::failure::Failure;
+use crate::history::details;
+use crate::mock::Response;
+use crate::payload;
+use crate::{Answer, Pending};
+
+/// How AWS reports a resource in history.
+enum Shape {
+    /// `arn:aws:lambda:...:function:f`: LambdaFunction* events.
+    Lambda,
+    /// `arn:aws:states:...:activity:a`: Activity* events.
+    Activity,
+    /// `arn:aws:states:::service:action[.sync|.waitForTaskToken]`: Task* events.
+    Service {
+        resource_type: String,
+        resource: String,
+    },
+}
+
+fn shape(resource: &str) -> Shape {
+    if resource.starts_with("arn:aws:lambda:") {
+        return Shape::Lambda;
+    }
+    if resource.contains(":activity:") {
+        return Shape::Activity;
+    }
+    let rest = resource
+        .strip_prefix("arn:aws:states:::")
+        .unwrap_or(resource);
+    let (resource_type, resource) = rest.rsplit_once(':').unwrap_or((rest, ""));
+    Shape::Service {
+        resource_type: resource_type.to_owned(),
+        resource: resource.to_owned(),
+    }
+}
+
+impl<'m> Runner<'m> {
+    pub(super) fn task(
+        &mut self,
+        state: &'m State,
+        task: &'m Task,
+        input: Cow<'_, Value>,
+        vars: &Vars,
+        facts: &mut StateFacts,
+    ) -> Result<Attempt, Stop> {
+        let callback = task.resource.ends_with(".waitForTaskToken");
+        if callback {
+            facts.token = Some(self.task_token(&state.name, facts.retry_count));
+        }
+        let jsonata = state.query_language == QueryLanguage::Jsonata;
+        let states = jsonata.then(|| self.states_var(&input, None, None, facts));
+        let (parameters, timeout, heartbeat) = {
+            let ctx = Ctx {
+                runner: self,
+                facts,
+            };
+            let parameters = if jsonata {
+                match &state.arguments {
+                    Some(t) => self
+                        .evaluator(&input, vars, &ctx, states.as_ref())
+                        .template(t, "Arguments")?,
+                    None => input.as_ref().clone(),
+                }
+            } else {
+                let selected = payload::select(&state.input_path, &input, "InputPath")?;
+                match &state.parameters {
+                    Some(t) => self
+                        .evaluator(&selected, vars, &ctx, None)
+                        .template(t, "Parameters")?,
+                    None => selected.into_owned(),
+                }
+            };
+            let eval = self.evaluator(&input, vars, &ctx, states.as_ref());
+            let seconds = |amount: &Option<Amount>, field: &str| -> Result<Option<f64>, Failure> {
+                Ok(match amount {
+                    None => None,
+                    Some(Amount::Fixed(n)) => Some(*n),
+                    Some(Amount::Path(path)) => Some(eval.env.require(path, field)?.as_f64().filter(|n| *n > 0.0).ok_or_else(|| {
+                        Failure::runtime(format!("The {field} parameter must reference a positive integer: {path}"))
+                    })?),
+                    Some(Amount::Jsonata(e)) => eval.jsonata(e, field)?.and_then(|v| v.as_f64()),
+                })
+            };
+            (
+                parameters,
+                seconds(&task.timeout, "TimeoutSecondsPath")?,
+                seconds(&task.heartbeat, "HeartbeatSecondsPath")?,
+            )
+        };
+        self.emit_scheduled(task, &parameters, timeout, heartbeat);
+        let call = self.calls.entry(state.name.clone()).or_insert(0);
+        let call_index = *call;
+        *call += 1;
+        let outcome = match self
+            .options
+            .mocks
+            .as_ref()
+            .and_then(|m| m.response(&state.name, call_index))
+        {
+            Some(response) => response.clone(),
+            None if callback => match facts.token.as_ref().and_then(|t| self.answers.get(t)) {
+                Some(Answer::Success(output)) => Response::Return(output.clone()),
+                Some(Answer::Failure { error, cause }) => Response::Throw {
+                    error: error.clone(),
+                    cause: cause.clone(),
+                },
+                None => {
+                    let token = facts.token.clone().unwrap_or_default();
+                    self.pending.push(Pending {
+                        token,
+                        state: state.name.clone(),
+                        input: parameters,
+                    });
+                    return Err(Stop::Wait);
+                }
+            },
+            None if self.options.strict_mocks => {
+                return Err(Stop::Fail(Failure::runtime(format!(
+                    "No mocked response for the Task state '{}' in the test case (strict mocks)",
+                    state.name
+                ))))
+            }
+            None => {
+                self.unmocked.push(state.name.clone());
+                Response::Return(parameters.clone())
+            }
+        };
+        let result = match outcome {
+            Response::Return(value) if compact(&value).len() > MAX_PAYLOAD_BYTES => Err(Failure::new(
+                "States.DataLimitExceeded",
+                format!("The state/task '{}' returned a result with a size exceeding the maximum number of bytes service limit.", task.resource),
+            )),
+            Response::Return(value) => Ok(value),
+            Response::Throw { error, cause } => Err(Failure::new(error, cause)),
+        };
+        match result {
+            Ok(value) => {
+                self.emit_succeeded(task, &value);
+                self.finish(state, input, value, vars, facts)
+            }
+            Err(failure) => {
+                self.emit_failed(task, &failure);
+                Err(Stop::Fail(failure))
+            }
+        }
+    }
+
+    /// A deterministic token per execution, state and attempt.
+    fn task_token(&self, state: &str, attempt: u32) -> String {
+        let digest =
+            sha2::Sha256::digest(format!("{}/{state}/{attempt}", self.execution_arn).as_bytes());
+        digest.iter().map(|b| format!("{b:02x}")).collect()
+    }
+
+    fn emit_scheduled(
+        &mut self,
+        task: &Task,
+        parameters: &Value,
+        timeout: Option<f64>,
+        heartbeat: Option<f64>,
+    ) {
+        let region = self.options.region.clone();
+        match shape(&task.resource) {
+            Shape::Lambda => {
+                self.emit("LambdaFunctionScheduled", || {
+                    let mut d = details(
+                        [("resource", json!(task.resource))],
+                        &[("input", parameters)],
+                    );
+                    if let Some(t) = timeout {
+                        d["timeoutInSeconds"] = json!(t as u64);
+                    }
+                    Some(("lambdaFunctionScheduledEventDetails", d))
+                });
+                self.emit("LambdaFunctionStarted", || None);
+            }
+            Shape::Activity => {
+                self.emit("ActivityScheduled", || {
+                    Some((
+                        "activityScheduledEventDetails",
+                        details(
+                            [("resource", json!(task.resource))],
+                            &[("input", parameters)],
+                        ),
+                    ))
+                });
+                self.emit("ActivityStarted", || {
+                    Some((
+                        "activityStartedEventDetails",
+                        json!({ "workerName": "stepwise" }),
+                    ))
+                });
+            }
+            Shape::Service {
+                resource_type,
+                resource,
+            } => {
+                self.emit("TaskScheduled", || {
+                    let mut d = json!({ "resourceType": resource_type, "resource": resource, "region": region, "parameters": compact(parameters) });
+                    if let Some(t) = timeout {
+                        d["timeoutInSeconds"] = json!(t as u64);
+                    }
+                    if let Some(h) = heartbeat {
+                        d["heartbeatInSeconds"] = json!(h as u64);
+                    }
+                    Some(("taskScheduledEventDetails", d))
+                });
+                self.emit("TaskStarted", || {
+                    Some((
+                        "taskStartedEventDetails",
+                        json!({ "resourceType": resource_type, "resource": resource }),
+                    ))
+                });
+                if task.resource.ends_with(".sync") || task.resource.contains(".sync:") {
+                    self.emit("TaskSubmitted", || {
+                        Some((
+                            "taskSubmittedEventDetails",
+                            details(
+                                [
+                                    ("resourceType", json!(resource_type)),
+                                    ("resource", json!(resource)),
+                                ],
+                                &[("output", &json!({}))],
+                            ),
+                        ))
+                    });
+                }
+            }
+        }
+    }
+
+    fn emit_succeeded(&mut self, task: &Task, output: &Value) {
+        match shape(&task.resource) {
+            Shape::Lambda => self.emit("LambdaFunctionSucceeded", || {
+                Some((
+                    "lambdaFunctionSucceededEventDetails",
+                    details([], &[("output", output)]),
+                ))
+            }),
+            Shape::Activity => self.emit("ActivitySucceeded", || {
+                Some((
+                    "activitySucceededEventDetails",
+                    details([], &[("output", output)]),
+                ))
+            }),
+            Shape::Service {
+                resource_type,
+                resource,
+            } => self.emit("TaskSucceeded", || {
+                Some((
+                    "taskSucceededEventDetails",
+                    details(
+                        [
+                            ("resourceType", json!(resource_type)),
+                            ("resource", json!(resource)),
+                        ],
+                        &[("output", output)],
+                    ),
+                ))
+            }),
+        };
+    }
+
+    fn emit_failed(&mut self, task: &Task, failure: &Failure) {
+        let timed_out =
+            failure.error == "States.Timeout" || failure.error == "States.HeartbeatTimeout";
+        let error_details = json!({ "error": failure.error, "cause": failure.cause });
+        match shape(&task.resource) {
+            Shape::Lambda => {
+                let kind = if timed_out {
+                    "LambdaFunctionTimedOut"
+                } else {
+                    "LambdaFunctionFailed"
+                };
+                let key = if timed_out {
+                    "lambdaFunctionTimedOutEventDetails"
+                } else {
+                    "lambdaFunctionFailedEventDetails"
+                };
+                self.emit(kind, || Some((key, error_details)))
+            }
+            Shape::Activity => {
+                let kind = if timed_out {
+                    "ActivityTimedOut"
+                } else {
+                    "ActivityFailed"
+                };
+                let key = if timed_out {
+                    "activityTimedOutEventDetails"
+                } else {
+                    "activityFailedEventDetails"
+                };
+                self.emit(kind, || Some((key, error_details)))
+            }
+            Shape::Service {
+                resource_type,
+                resource,
+            } => {
+                let kind = if timed_out {
+                    "TaskTimedOut"
+                } else {
+                    "TaskFailed"
+                };
+                let key = if timed_out {
+                    "taskTimedOutEventDetails"
+                } else {
+                    "taskFailedEventDetails"
+                };
+                self.emit(kind, || {
+                    Some((key, json!({ "resourceType": resource_type, "resource": resource, "error": failure.error, "cause": failure.cause })))
+                })
+            }
+        };
+    }
+}

@@ -1,0 +1,2 @@
+//! Shared helpers for the cross-crate tests.
+#![forbid(unsafe_code)]

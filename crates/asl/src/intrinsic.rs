@@ -191,7 +191,7 @@ fn unescape(raw: &str) -> String {
 }
 
 /// Split a Format template at its unescaped `{}` holes.
-fn format_pieces(raw: &str) -> Vec<String> {
+pub fn format_pieces(raw: &str) -> Vec<String> {
     let mut pieces = vec![String::new()];
     let mut chars = raw.chars().peekable();
     while let Some(c) = chars.next() {

@@ -25,8 +25,14 @@ pub fn call(call: &Call, env: &Env, field: &str) -> Result<Value, Failure> {
         |message: String| Failure::intrinsic(format!("Invalid arguments in {name}: {message}"));
     match name {
         "States.Format" => {
-            let Some(Arg::Template(pieces)) = call.args.first() else {
-                return Err(fail("the first argument must be a string literal".into()));
+            let runtime_pieces;
+            let pieces = match (call.args.first(), args.first()) {
+                (Some(Arg::Template(pieces)), _) => pieces,
+                (_, Some(Value::String(template))) => {
+                    runtime_pieces = stepwise_asl::intrinsic::format_pieces(template);
+                    &runtime_pieces
+                }
+                _ => return Err(fail("the first argument must be a string".into())),
             };
             if pieces.len() - 1 != args.len() - 1 {
                 return Err(Failure::intrinsic(format!(
@@ -180,7 +186,15 @@ pub fn call(call: &Call, env: &Env, field: &str) -> Result<Value, Failure> {
             Ok(Value::from(value))
         }
         "States.MathAdd" => {
-            let (Some(a), Some(b)) = (int(&args[0]), int(&args[1])) else {
+            // AWS rounds non-integral operands half up before adding.
+            let rounded = |v: &Value| {
+                v.as_i64().or_else(|| {
+                    v.as_f64()
+                        .filter(|f| f.is_finite() && f.abs() < 9.0e15)
+                        .map(|f| f.round() as i64)
+                })
+            };
+            let (Some(a), Some(b)) = (rounded(&args[0]), rounded(&args[1])) else {
                 return Err(fail("both arguments must be integers".into()));
             };
             a.checked_add(b)

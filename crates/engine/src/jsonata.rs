@@ -49,7 +49,7 @@ impl Jsonata {
         let result = evaluator
             .evaluate(&ast, &JValue::Null)
             .map_err(|e| Failure::query(describe(&e)))?;
-        Ok((!result.is_undefined()).then(|| Value::from(&result)))
+        Ok((!result.is_undefined()).then(|| integral_numbers(Value::from(&result))))
     }
 
     fn compile(&self, expression: &str) -> Result<Rc<AstNode>, Failure> {
@@ -67,8 +67,30 @@ impl Jsonata {
     }
 }
 
+/// The message as jsonata-js words it: without the offending token after the code's text
+/// (`T1006: Attempted to invoke a non-function`, not `...: $f`).
 fn describe(error: &EvaluatorError) -> String {
-    error.message().to_owned()
+    let message = error.message();
+    match error.code() {
+        Some("T1006") => message.split(": $").next().unwrap_or(message).to_owned(),
+        _ => message.to_owned(),
+    }
+}
+
+/// JSONata numbers are doubles; whole ones print as integers, as AWS prints them.
+fn integral_numbers(value: Value) -> Value {
+    match value {
+        Value::Number(n) if n.is_f64() => {
+            stepwise_asl::path::number_value(n.as_f64().unwrap_or_default())
+        }
+        Value::Array(items) => Value::Array(items.into_iter().map(integral_numbers).collect()),
+        Value::Object(map) => Value::Object(
+            map.into_iter()
+                .map(|(k, v)| (k, integral_numbers(v)))
+                .collect(),
+        ),
+        other => other,
+    }
 }
 
 fn error(message: impl Into<String>) -> EvaluatorError {
@@ -140,7 +162,12 @@ fn register_dialect(ev: &mut Evaluator, now_millis: i64, seed: u64) -> Result<()
                 return Err(error("$range: too many items"));
             }
         }
-        Ok(JValue::array(out))
+        // A one-item range is a singleton sequence, which JSONata unwraps.
+        Ok(if out.len() == 1 {
+            out.remove(0)
+        } else {
+            JValue::array(out)
+        })
     })?;
     ev.register_fn("hash", |args: &[JValue]| {
         let data = args

@@ -5,8 +5,9 @@ use std::borrow::Cow;
 
 use serde_json::{Map, Value};
 use stepwise_asl::model::{ResultPath, Selector, Template};
+use stepwise_asl::path::Root;
 
-use crate::env::{compact, Env};
+use crate::env::{compact, Env, Vars};
 use crate::failure::Failure;
 use crate::jsonata::{Jsonata, Scope};
 use crate::jsonpath;
@@ -84,31 +85,44 @@ fn nested_field(parent: &str, key: &str, member: &Template) -> String {
     }
 }
 
-/// Apply `InputPath` / `OutputPath` to `value`.
+/// Apply `InputPath` / `OutputPath` to `value` (the path may also start from a variable).
 pub fn select<'v>(
     selector: &Selector,
     value: &'v Value,
+    vars: &'v Vars,
     field: &str,
 ) -> Result<Cow<'v, Value>, Failure> {
-    match selector {
-        Selector::Whole => Ok(Cow::Borrowed(value)),
-        Selector::Discard => Ok(Cow::Owned(Value::Object(Map::new()))),
-        Selector::Path(path) => match jsonpath::select(path, value) {
-            Some(jsonpath::Selection::One(v)) => Ok(Cow::Borrowed(v)),
-            Some(selection) => Ok(Cow::Owned(selection.into_value())),
-            None => Err(Failure::runtime(format!(
-                "Invalid path '{path}' : No results for path: {} (field {field})",
-                bracketed(path)
-            ))),
-        },
+    let path = match selector {
+        Selector::Whole => return Ok(Cow::Borrowed(value)),
+        Selector::Discard => return Ok(Cow::Owned(Value::Object(Map::new()))),
+        Selector::Path(path) => path,
+    };
+    let root = match &path.root {
+        Root::Variable(name) => vars
+            .get(name)
+            .ok_or_else(|| Failure::runtime(format!("The variable '${name}' is not defined")))?,
+        _ => value,
+    };
+    match jsonpath::select(path, root) {
+        Some(jsonpath::Selection::One(v)) => Ok(Cow::Borrowed(v)),
+        Some(selection) => Ok(Cow::Owned(selection.into_value())),
+        None => Err(Failure::runtime(format!(
+            "Invalid path '{path}' : No results for path: {} (field {field})",
+            bracketed(path)
+        ))),
     }
 }
 
 /// Owned form of [`select`], moving `value` when the whole of it is kept.
-pub fn select_owned(selector: &Selector, value: Value, field: &str) -> Result<Value, Failure> {
+pub fn select_owned(
+    selector: &Selector,
+    value: Value,
+    vars: &Vars,
+    field: &str,
+) -> Result<Value, Failure> {
     match selector {
         Selector::Whole => Ok(value),
-        _ => select(selector, &value, field).map(Cow::into_owned),
+        _ => select(selector, &value, vars, field).map(Cow::into_owned),
     }
 }
 

@@ -81,7 +81,7 @@ impl<'m> Runner<'m> {
                     let assigned = self.assign(state.assign.as_ref(), result, None, vars, facts)?;
                     (result.clone(), assigned)
                 } else {
-                    let effective = payload::select(&state.input_path, &input, "InputPath")?;
+                    let effective = payload::select(&state.input_path, &input, vars, "InputPath")?;
                     let effective = match &state.parameters {
                         Some(t) => Cow::Owned(
                             self.evaluator(&effective, vars, &ctx, None)
@@ -95,7 +95,8 @@ impl<'m> Runner<'m> {
                 };
                 let combined =
                     payload::apply_result_path(&state.result_path, input.into_owned(), result)?;
-                let output = payload::select_owned(&state.output_path, combined, "OutputPath")?;
+                let output =
+                    payload::select_owned(&state.output_path, combined, vars, "OutputPath")?;
                 Ok((output, state.transition.clone(), assigned))
             }
         }
@@ -118,7 +119,7 @@ impl<'m> Runner<'m> {
         let effective = if jsonata {
             Cow::Borrowed(input.as_ref())
         } else {
-            payload::select(&state.input_path, &input, "InputPath")?
+            payload::select(&state.input_path, &input, vars, "InputPath")?
         };
         let eval = self.evaluator(&effective, vars, &ctx, states.as_ref());
         let mut chosen = None;
@@ -152,7 +153,7 @@ impl<'m> Runner<'m> {
             _ if jsonata => input.into_owned(),
             _ => {
                 let effective = effective.into_owned();
-                payload::select_owned(&state.output_path, effective, "OutputPath")?
+                payload::select_owned(&state.output_path, effective, vars, "OutputPath")?
             }
         };
         Ok((output, next, assigned))
@@ -170,7 +171,7 @@ impl<'m> Runner<'m> {
             runner: self,
             facts,
         };
-        let effective = payload::select(&state.input_path, input, "InputPath")?;
+        let effective = payload::select(&state.input_path, input, vars, "InputPath")?;
         let states = (state.query_language == QueryLanguage::Jsonata)
             .then(|| self.states_var(input, None, None, facts));
         let eval = self.evaluator(&effective, vars, &ctx, states.as_ref());
@@ -185,10 +186,12 @@ impl<'m> Runner<'m> {
                         )))
                     }
                     Some(n) => n,
-                    None => return Err(Failure::runtime(format!(
+                    None => {
+                        return Err(Failure::runtime(format!(
                         "The SecondsPath parameter cannot be parsed as a long value: {path} == {}",
                         crate::env::compact(&value)
-                    ))),
+                    )))
+                    }
                 };
                 self.now + seconds * 1000
             }
@@ -257,7 +260,7 @@ impl<'m> Runner<'m> {
         state: &'m State,
         input: Cow<'_, Value>,
         vars: &Vars,
-        facts: &StateFacts,
+        facts: &mut StateFacts,
     ) -> Result<Attempt, Stop> {
         let jsonata = state.query_language == QueryLanguage::Jsonata;
         let states = jsonata.then(|| self.states_var(&input, None, None, facts));
@@ -274,7 +277,7 @@ impl<'m> Runner<'m> {
                     None => input.as_ref().clone(),
                 }
             } else {
-                let selected = payload::select(&state.input_path, &input, "InputPath")?;
+                let selected = payload::select(&state.input_path, &input, vars, "InputPath")?;
                 match &state.parameters {
                     Some(t) => self
                         .evaluator(&selected, vars, &ctx, None)
@@ -284,7 +287,7 @@ impl<'m> Runner<'m> {
             }
         };
         let result = match &state.kind {
-            Kind::Parallel { branches } => self.parallel(state, branches, effective, vars)?,
+            Kind::Parallel { branches } => self.parallel(branches, effective, vars, facts)?,
             Kind::Map(map) => self.map(state, map, effective, vars, facts, states.as_ref())?,
             _ => unreachable!("fan_out is for Parallel and Map"),
         };
@@ -293,10 +296,10 @@ impl<'m> Runner<'m> {
 
     fn parallel(
         &mut self,
-        state: &'m State,
         branches: &'m [stepwise_asl::model::Scope],
         input: Value,
         vars: &Vars,
+        facts: &mut StateFacts,
     ) -> Result<Value, Stop> {
         self.emit("ParallelStateStarted", || None);
         let start = self.now;
@@ -308,12 +311,7 @@ impl<'m> Runner<'m> {
             match self.run_scope(branch, input.clone(), &mut branch_vars) {
                 Ok(output) => outputs.push(output),
                 Err(Stop::Fail(failure)) => {
-                    self.emit("ParallelStateFailed", || {
-                        Some((
-                            "parallelStateFailedEventDetails",
-                            json!({ "error": failure.error, "cause": failure.cause }),
-                        ))
-                    });
+                    facts.branch_failed = true;
                     return Err(Stop::Fail(failure));
                 }
                 Err(stop) => return Err(stop),
@@ -322,7 +320,6 @@ impl<'m> Runner<'m> {
         }
         self.now = end;
         self.emit("ParallelStateSucceeded", || None);
-        let _ = state;
         Ok(Value::Array(outputs))
     }
 
@@ -332,7 +329,7 @@ impl<'m> Runner<'m> {
         map: &'m stepwise_asl::model::Map,
         input: Value,
         vars: &Vars,
-        facts: &StateFacts,
+        facts: &mut StateFacts,
         states: Option<&Value>,
     ) -> Result<Value, Stop> {
         let ctx = Ctx {
@@ -346,14 +343,15 @@ impl<'m> Runner<'m> {
             (None, None) => input.clone(),
         };
         if let Some(Amount::Path(path)) = &map.max_concurrency {
-            let value = eval.env.require(path, "MaxConcurrencyPath")?;
-            if value.as_u64().is_none() {
-                return Err(Stop::Fail(Failure::runtime(format!(
-                    "The MaxConcurrencyPath field refers to value \"{}\" which is not a valid integer: {path}",
-                    value.as_str().map_or_else(|| crate::env::compact(&value), str::to_owned)
-                ))));
-            }
+            integer_at(&eval, path, "MaxConcurrencyPath")?;
         }
+        let tolerated = [
+            (&map.tolerated_failure_count, "ToleratedFailureCount"),
+            (
+                &map.tolerated_failure_percentage,
+                "ToleratedFailurePercentage",
+            ),
+        ];
         let Value::Array(items) = items else {
             return Err(Stop::Fail(Failure::runtime(format!(
                 "Items of the Map state must be an array, not {}",
@@ -364,6 +362,20 @@ impl<'m> Runner<'m> {
         self.emit("MapStateStarted", || {
             Some(("mapStateStartedEventDetails", json!({ "length": length })))
         });
+        for (amount, field) in tolerated {
+            if let Some(Amount::Path(path)) = amount {
+                let ctx = Ctx {
+                    runner: self,
+                    facts,
+                };
+                let eval = self.evaluator(&input, vars, &ctx, states);
+                if integer_at(&eval, path, &format!("{field}Path"))? < 0 {
+                    return Err(Stop::Fail(Failure::runtime(format!(
+                        "{field} cannot be negative."
+                    ))));
+                }
+            }
+        }
         let start = self.now;
         let mut end = start;
         let mut outputs = Vec::with_capacity(items.len());
@@ -423,7 +435,7 @@ impl<'m> Runner<'m> {
                             json!({ "name": name, "index": index }),
                         ))
                     });
-                    self.emit("MapStateFailed", || None);
+                    facts.branch_failed = true;
                     return Err(Stop::Fail(failure));
                 }
                 Err(stop) => return Err(stop),
@@ -472,11 +484,33 @@ impl<'m> Runner<'m> {
                 let assigned = self.assign(state.assign.as_ref(), &result, None, vars, facts)?;
                 let combined =
                     payload::apply_result_path(&state.result_path, input.into_owned(), result)?;
-                let output = payload::select_owned(&state.output_path, combined, "OutputPath")?;
+                let output =
+                    payload::select_owned(&state.output_path, combined, vars, "OutputPath")?;
                 Ok((output, state.transition.clone(), assigned))
             }
         }
     }
+}
+
+/// An integer (or a string holding one) at `path`, with AWS's message when it is not.
+fn integer_at(
+    eval: &crate::payload::Evaluator,
+    path: &stepwise_asl::path::Path,
+    field: &str,
+) -> Result<i64, Failure> {
+    let value = eval.env.require(path, field)?;
+    let parsed = match &value {
+        Value::String(s) => s.trim().parse().ok(),
+        other => other.as_i64(),
+    };
+    parsed.ok_or_else(|| {
+        let shown = value
+            .as_str()
+            .map_or_else(|| crate::env::compact(&value), str::to_owned);
+        Failure::runtime(format!(
+            "The {field} field refers to value \"{shown}\" which is not a valid integer: {path}"
+        ))
+    })
 }
 
 fn timestamp_millis(text: &str) -> Option<i64> {

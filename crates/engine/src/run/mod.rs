@@ -48,6 +48,8 @@ pub(crate) struct StateFacts {
     pub retry_count: u32,
     pub token: Option<String>,
     pub map_item: Option<(usize, Value)>,
+    /// A Parallel branch or Map iteration failed in the last attempt.
+    pub branch_failed: bool,
 }
 
 pub(crate) struct Runner<'m> {
@@ -189,9 +191,9 @@ impl<'m> Runner<'m> {
             // Nothing can need the input again: let the state consume it.
             return match self.attempt(state, Cow::Owned(input), vars, &mut facts) {
                 Ok((output, next, assigned)) => Ok(self.exited(state, output, next, &assigned)),
-                Err(Stop::Fail(failure)) => {
-                    Err(Stop::Fail(with_state_cause(failure, state, entered_id)))
-                }
+                Err(Stop::Fail(failure)) => Err(Stop::Fail(
+                    self.unhandled(state, failure, entered_id, &facts),
+                )),
                 Err(stop) => Err(stop),
             };
         }
@@ -202,16 +204,17 @@ impl<'m> Runner<'m> {
                     return Ok(self.exited(state, output, next, &assigned))
                 }
                 Err(Stop::Fail(failure)) => {
-                    let failure = with_state_cause(failure, state, entered_id);
-                    if failure.error == "States.Runtime" {
-                        return Err(Stop::Fail(failure));
+                    if failure.error != "States.Runtime" {
+                        if let Some(delay) =
+                            self.retry_delay(state, &failure, &mut attempts_by_retrier)
+                        {
+                            self.now += delay;
+                            facts.retry_count += 1;
+                            facts.branch_failed = false;
+                            continue;
+                        }
                     }
-                    if let Some(delay) = self.retry_delay(state, &failure, &mut attempts_by_retrier)
-                    {
-                        self.now += delay;
-                        facts.retry_count += 1;
-                        continue;
-                    }
+                    let failure = self.unhandled(state, failure, entered_id, &facts);
                     if let Some(catcher) = state
                         .catch
                         .iter()
@@ -224,6 +227,37 @@ impl<'m> Runner<'m> {
                 Err(stop) => return Err(stop),
             }
         }
+    }
+
+    /// A failure no retry absorbs: the events AWS emits for it, and its final cause.
+    fn unhandled(
+        &mut self,
+        state: &State,
+        failure: Failure,
+        entered_id: u64,
+        facts: &StateFacts,
+    ) -> Failure {
+        let failure = with_state_cause(failure, state, entered_id);
+        if facts.branch_failed {
+            match state.kind.type_name() {
+                "Parallel" => self.emit("ParallelStateFailed", || {
+                    Some((
+                        "parallelStateFailedEventDetails",
+                        json!({ "error": failure.error, "cause": failure.cause }),
+                    ))
+                }),
+                _ => self.emit("MapStateFailed", || None),
+            };
+        }
+        if failure.error == "States.QueryEvaluationError" {
+            self.emit("EvaluationFailed", || {
+                Some((
+                    "evaluationFailedEventDetails",
+                    json!({ "error": failure.error, "cause": failure.cause, "state": state.name }),
+                ))
+            });
+        }
+        failure
     }
 
     fn exited(

@@ -73,7 +73,7 @@ impl<'m> Runner<'m> {
                     None => input.as_ref().clone(),
                 }
             } else {
-                let selected = payload::select(&state.input_path, &input, "InputPath")?;
+                let selected = payload::select(&state.input_path, &input, vars, "InputPath")?;
                 match &state.parameters {
                     Some(t) => self
                         .evaluator(&selected, vars, &ctx, None)
@@ -142,6 +142,7 @@ impl<'m> Runner<'m> {
                 format!("The state/task '{}' returned a result with a size exceeding the maximum number of bytes service limit.", task.resource),
             )),
             Response::Return(value) => Ok(value),
+            Response::Throw { error, cause } if task.resource.contains(":::apigateway:") => Err(Failure::new(error, compact_json_text(cause))),
             Response::Throw { error, cause } => Err(Failure::new(error, cause)),
         };
         match result {
@@ -322,5 +323,13 @@ impl<'m> Runner<'m> {
                 })
             }
         };
+    }
+}
+
+/// API Gateway error bodies reach the history as compact JSON, as AWS serialises them.
+fn compact_json_text(cause: String) -> String {
+    match serde_json::from_str::<Value>(&cause) {
+        Ok(value @ (Value::Object(_) | Value::Array(_))) => compact(&value),
+        _ => cause,
     }
 }

@@ -1,6 +1,7 @@
 //! `stepwise`: validate, run, graph and evaluate AWS Step Functions state machines.
 
 mod report;
+mod run;
 mod validate;
 
 use std::process::ExitCode;
@@ -25,12 +26,15 @@ struct Cli {
 enum Command {
     /// Check definitions the way AWS does, and lint them for anti-patterns.
     Validate(validate::Args),
+    /// Run a state machine locally, with mocked tasks and a virtual clock.
+    Run(run::Args),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Validate(args) => validate::run(&args),
+        Command::Run(args) => run::run(&args),
     }
 }
 

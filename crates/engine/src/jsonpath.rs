@@ -69,6 +69,8 @@ fn length(node: &Value) -> Option<Value> {
     }
 }
 
+// The Cow says whether the node borrows from the document (and its children can too).
+#[allow(clippy::ptr_arg)]
 fn apply<'a>(step: &Step, node: &Cow<'a, Value>, out: &mut Vec<Cow<'a, Value>>) {
     // Borrowed nodes keep borrowing; nodes computed by an earlier step stay owned.
     let push = |out: &mut Vec<Cow<'a, Value>>, v: &Value| out.push(Cow::Owned(v.clone()));

@@ -1,0 +1,321 @@
+//! Each invalid definition reports its code at the exact position of the offending text,
+//! and each lint fires on its anti-pattern and stays quiet on the fixed version.
+
+use stepwise_asl::{load, LineIndex, LoadOptions, MachineType};
+
+/// (expected code, definition, the text the diagnostic must start at)
+const INVALID: &[(&str, &str, &str)] = &[
+    ("ASL001", "{\"StartAt\": \"A\",}", ",}"),
+    ("ASL001", "", ""),
+    (
+        "ASL002",
+        r#"{"StartAt": "A", "States": {"A": {"Type": "Succeed"}, "A": {"Type": "Succeed"}}}"#,
+        r#""A": {"Type": "Succeed"}}"#,
+    ),
+    ("ASL010", r#"{"States": {"A": {"Type": "Succeed"}}}"#, "{"),
+    (
+        "ASL011",
+        r#"{"StartAt": 3, "States": {"A": {"Type": "Succeed"}}}"#,
+        "3",
+    ),
+    (
+        "ASL012",
+        r#"{"StartAt": "A", "States": {"A": {"Type": "Succeed", "Next": "A"}}}"#,
+        "\"Next\"",
+    ),
+    (
+        "ASL012",
+        r#"{"StartAt": "A", "Bogus": 1, "States": {"A": {"Type": "Succeed"}}}"#,
+        "\"Bogus\"",
+    ),
+    (
+        "ASL013",
+        r#"{"QueryLanguage": "JSONata", "StartAt": "A", "States": {"A": {"Type": "Pass", "InputPath": "$", "End": true}}}"#,
+        "\"InputPath\"",
+    ),
+    (
+        "ASL013",
+        r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "Output": {}, "End": true}}}"#,
+        "\"Output\"",
+    ),
+    (
+        "ASL014",
+        r#"{"StartAt": "A", "States": {"A": {"Type": "Wait", "Seconds": 1, "Timestamp": "2026-01-01T00:00:00Z", "End": true}}}"#,
+        "\"A\": {\"Type\": \"Wait\"",
+    ),
+    (
+        "ASL015",
+        r#"{"StartAt": "A", "States": {"A": {"Type": "Task", "Resource": "arn:aws:states:::sns:publish", "Retry": [{"ErrorEquals": ["X"], "BackoffRate": 0.5}], "End": true}}}"#,
+        "0.5",
+    ),
+    (
+        "ASL016",
+        r#"{"StartAt": "A", "States": {"A": {"Type": "Sleep", "End": true}}}"#,
+        "\"Sleep\"",
+    ),
+    (
+        "ASL017",
+        r#"{"QueryLanguage": "SQL", "StartAt": "A", "States": {"A": {"Type": "Succeed"}}}"#,
+        "\"SQL\"",
+    ),
+    (
+        "ASL020",
+        r#"{"StartAt": "B", "States": {"A": {"Type": "Succeed"}}}"#,
+        "\"B\"",
+    ),
+    (
+        "ASL021",
+        r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "Nope"}}}"#,
+        "\"Nope\"",
+    ),
+    (
+        "ASL022",
+        r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "A", "End": true}}}"#,
+        "true",
+    ),
+    (
+        "ASL022",
+        r#"{"StartAt": "A", "States": {"A": {"Type": "Pass"}}}"#,
+        "\"A\": {\"Type\": \"Pass\"}",
+    ),
+    (
+        "ASL025",
+        r#"{"StartAt": "A", "States": {"A": {"Type": "Parallel", "Branches": [{"StartAt": "A", "States": {"A": {"Type": "Succeed"}}}], "End": true}}}"#,
+        "\"A\": {\"Type\": \"Succeed\"}",
+    ),
+    (
+        "ASL030",
+        r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "InputPath": "$.a[", "End": true}}}"#,
+        "\"$.a[\"",
+    ),
+    (
+        "ASL031",
+        r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "ResultPath": "$.a[*]", "End": true}}}"#,
+        "\"$.a[*]\"",
+    ),
+    (
+        "ASL032",
+        r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "Parameters": {"x.$": "States.Nope(1)"}, "End": true}}}"#,
+        "\"States.Nope(1)\"",
+    ),
+    (
+        "ASL033",
+        r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "Parameters": {"x.$": 5}, "End": true}}}"#,
+        "5}",
+    ),
+    (
+        "ASL034",
+        r#"{"QueryLanguage": "JSONata", "StartAt": "A", "States": {"A": {"Type": "Pass", "Output": "{% $states.input. %}", "End": true}}}"#,
+        "\"{% $states",
+    ),
+    (
+        "ASL040",
+        r#"{"StartAt": "A", "States": {"A": {"Type": "Task", "Resource": "arn:aws:states:::sns:publish", "Retry": [{"ErrorEquals": ["States.ALL"]}, {"ErrorEquals": ["X"]}], "End": true}}}"#,
+        "\"ErrorEquals\": [\"States.ALL\"]",
+    ),
+    (
+        "ASL041",
+        r#"{"StartAt": "A", "States": {"A": {"Type": "Task", "Resource": "arn:aws:states:::sns:publish", "Catch": [{"ErrorEquals": [], "Next": "A"}], "End": true}}}"#,
+        "\"ErrorEquals\": []",
+    ),
+    (
+        "ASL050",
+        r#"{"StartAt": "A", "States": {"A": {"Type": "Choice", "Choices": [{"Variable": "$.x", "Next": "A"}]}}}"#,
+        "{\"Variable\"",
+    ),
+    (
+        "ASL051",
+        r#"{"StartAt": "A", "States": {"A": {"Type": "Choice", "Choices": [{"Not": {"Variable": "$.x", "IsNull": true, "Next": "A"}, "Next": "A"}]}}}"#,
+        "\"A\"}, \"Next\"",
+    ),
+    (
+        "ASL053",
+        r#"{"StartAt": "A", "States": {"A": {"Type": "Choice", "Choices": []}}}"#,
+        "\"Choices\": []",
+    ),
+    (
+        "ASL054",
+        r#"{"StartAt": "A", "States": {"A": {"Type": "Wait", "Timestamp": "tomorrow", "End": true}}}"#,
+        "\"tomorrow\"",
+    ),
+    (
+        "ASL055",
+        r#"{"StartAt": "A", "States": {"A": {"Type": "Choice", "Choices": [{"Variable": "$.x", "NumericEquals": "5", "Next": "A"}]}}}"#,
+        "\"5\"",
+    ),
+];
+
+fn const_format_long_name() -> String {
+    let name = "A".repeat(81);
+    format!(r#"{{"StartAt": "{name}", "States": {{"{name}": {{"Type": "Succeed"}}}}}}"#)
+}
+
+#[test]
+fn invalid_definitions_report_their_code_at_the_offending_text() {
+    let mut wrong = Vec::new();
+    for (code, text, at) in INVALID {
+        let loaded = load(text, &LoadOptions::default());
+        assert!(
+            loaded.machine.is_none(),
+            "{code}: a definition with errors has no model: {text}"
+        );
+        let found = loaded
+            .errors()
+            .find(|d| d.code == *code)
+            .unwrap_or_else(|| {
+                let got: Vec<_> = loaded
+                    .diagnostics
+                    .iter()
+                    .map(|d| (d.code, d.message.as_str()))
+                    .collect();
+                panic!("expected {code} for {text}, got {got:?}")
+            });
+        let offset = text
+            .find(at)
+            .unwrap_or_else(|| panic!("marker {at:?} not in {text}"));
+        let expected = LineIndex::new(text).position(text, offset);
+        if found.start != expected {
+            wrong.push(format!(
+                "{code} ({}) at {:?}, expected {:?} in {text}",
+                found.message, found.start, expected
+            ));
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "misplaced diagnostics:\n{}",
+        wrong.join("\n")
+    );
+}
+
+#[test]
+fn state_names_longer_than_80_characters_are_rejected() {
+    let text = const_format_long_name();
+    let loaded = load(&text, &LoadOptions::default());
+    assert!(loaded.errors().any(|d| d.code == "ASL024"));
+}
+
+#[test]
+fn errors_in_multi_line_definitions_carry_the_right_line() {
+    let text = "{\n  \"StartAt\": \"A\",\n  \"States\": {\n    \"A\": {\n      \"Type\": \"Pass\",\n      \"Next\": \"Missing\"\n    }\n  }\n}";
+    let loaded = load(text, &LoadOptions::default());
+    let error = loaded.errors().next().unwrap();
+    assert_eq!(
+        (error.code, error.start.line, error.start.column),
+        ("ASL021", 6, 15)
+    );
+    assert_eq!(error.pointer, "/States/A/Next");
+}
+
+#[test]
+fn unreachable_states_are_warnings_not_errors() {
+    let loaded = load(
+        r#"{"StartAt": "A", "States": {"A": {"Type": "Succeed"}, "B": {"Type": "Succeed"}}}"#,
+        &LoadOptions::default(),
+    );
+    assert!(loaded.machine.is_some());
+    assert_eq!(
+        loaded
+            .diagnostics
+            .iter()
+            .map(|d| d.code)
+            .collect::<Vec<_>>(),
+        ["ASL023"]
+    );
+}
+
+#[test]
+fn substitutions_are_applied_and_missing_ones_reported() {
+    let text = r#"{"StartAt": "A", "States": {"A": {"Type": "Task", "Resource": "${Fn}", "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "B"}], "Retry": [{"ErrorEquals": ["States.ALL"]}], "End": true}, "B": {"Type": "Succeed"}}}"#;
+    let missing = load(text, &LoadOptions::default());
+    assert!(missing.diagnostics.iter().any(|d| d.code == "ASL035"));
+    let mut options = LoadOptions::default();
+    options
+        .substitutions
+        .insert("Fn".into(), "arn:aws:states:::lambda:invoke".into());
+    let resolved = load(text, &options);
+    assert!(resolved.diagnostics.iter().all(|d| d.code != "ASL035"));
+    let machine = resolved.machine.unwrap();
+    assert!(
+        matches!(&machine.states.states[0].kind, stepwise_asl::model::Kind::Task(t) if t.resource == "arn:aws:states:::lambda:invoke")
+    );
+}
+
+/// (lint, firing definition, quiet definition, machine type)
+fn lint_cases() -> Vec<(&'static str, String, String, MachineType)> {
+    let guarded = r#""Retry": [{"ErrorEquals": ["Lambda.ServiceException"]}], "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Done"}]"#;
+    let task = |resource: &str, extra: &str| {
+        format!(
+            r#"{{"StartAt": "T", "States": {{"T": {{"Type": "Task", "Resource": "{resource}", {extra}"Next": "Done"}}, "Done": {{"Type": "Succeed"}}}}}}"#
+        )
+    };
+    vec![
+        ("LINT001", task("arn:aws:lambda:us-east-1:123456789012:function:f", &format!("{guarded}, ")), task("arn:aws:states:::lambda:invoke", &format!("{guarded}, ")), MachineType::Standard),
+        ("LINT002", task("arn:aws:states:::lambda:invoke", r#""Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Done"}], "#), task("arn:aws:states:::lambda:invoke", &format!("{guarded}, ")), MachineType::Standard),
+        ("LINT003", task("arn:aws:states:::sns:publish", ""), task("arn:aws:states:::sns:publish", r#""Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Done"}], "#), MachineType::Standard),
+        ("LINT004", task("arn:aws:states:::sqs:sendMessage.waitForTaskToken", r#""Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Done"}], "#), task("arn:aws:states:::sqs:sendMessage.waitForTaskToken", r#""TimeoutSeconds": 600, "HeartbeatSeconds": 60, "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Done"}], "#), MachineType::Standard),
+        (
+            "LINT005",
+            r#"{"StartAt": "M", "States": {"M": {"Type": "Map", "ItemProcessor": {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}, "End": true}}}"#.to_owned(),
+            r#"{"StartAt": "M", "States": {"M": {"Type": "Map", "MaxConcurrency": 5, "ItemProcessor": {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}, "End": true}}}"#.to_owned(),
+            MachineType::Standard,
+        ),
+        (
+            "LINT006",
+            r#"{"StartAt": "A", "States": {"A": {"Type": "Task", "Resource": "arn:aws:states:::sns:publish", "Next": "B"}, "B": {"Type": "Task", "Resource": "arn:aws:states:::sns:publish", "End": true}}}"#.to_owned(),
+            r#"{"StartAt": "A", "States": {"A": {"Type": "Task", "Resource": "arn:aws:states:::sns:publish", "Retry": [{"ErrorEquals": ["States.ALL"]}], "Next": "B"}, "B": {"Type": "Task", "Resource": "arn:aws:states:::sns:publish", "End": true}}}"#.to_owned(),
+            MachineType::Standard,
+        ),
+        ("LINT007", task("arn:aws:states:::ecs:runTask.sync", r#""Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Done"}], "#), task("arn:aws:states:::ecs:runTask", r#""Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Done"}], "#), MachineType::Express),
+        (
+            "LINT008",
+            r#"{"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 600, "End": true}}}"#.to_owned(),
+            r#"{"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 60, "End": true}}}"#.to_owned(),
+            MachineType::Express,
+        ),
+    ]
+}
+
+#[test]
+fn every_lint_fires_on_its_anti_pattern_and_not_on_the_fix() {
+    for (code, firing, quiet, machine_type) in lint_cases() {
+        let options = LoadOptions {
+            machine_type,
+            ..LoadOptions::default()
+        };
+        let fired = load(&firing, &options);
+        assert!(
+            fired.errors().next().is_none(),
+            "{code}: the firing case must be valid: {:?}",
+            fired.diagnostics
+        );
+        let lint = fired
+            .diagnostics
+            .iter()
+            .find(|d| d.code == code)
+            .unwrap_or_else(|| panic!("{code} did not fire on {firing}"));
+        assert!(lint.hint.is_some(), "{code} has a hint");
+        let quiet_run = load(&quiet, &options);
+        assert!(
+            quiet_run.diagnostics.iter().all(|d| d.code != code),
+            "{code} fired on the fixed version {quiet}"
+        );
+    }
+}
+
+#[test]
+fn the_order_processing_example_has_only_the_expected_lints() {
+    let text = include_str!("../../../public/examples/order-processing.asl.json");
+    let loaded = load(text, &LoadOptions::default());
+    assert!(
+        loaded.errors().next().is_none(),
+        "{:?}",
+        loaded.errors().collect::<Vec<_>>()
+    );
+    let mut codes: Vec<&str> = loaded.diagnostics.iter().map(|d| d.code).collect();
+    codes.sort();
+    assert_eq!(
+        codes,
+        ["ASL035", "ASL035", "ASL035", "ASL035", "LINT002", "LINT003", "LINT003", "LINT003"]
+    );
+}

@@ -1,0 +1,196 @@
+//! `stepwise run DEF`: execute a state machine locally.
+
+use std::collections::HashMap;
+use std::io::IsTerminal;
+use std::process::ExitCode;
+
+use serde_json::{json, Value};
+use stepwise_asl::{load, LoadOptions};
+use stepwise_engine::{mock, Execution, HistoryMode, Options, Status};
+
+use crate::report::code_frames;
+use crate::validate::{parse_substitution, read_text, TypeArg};
+use crate::{emit, EXIT_USAGE};
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// The definition file (ASL JSON).
+    definition: String,
+    /// The execution input, as JSON text.
+    #[arg(long, conflicts_with = "input_file")]
+    input: Option<String>,
+    /// A file holding the execution input.
+    #[arg(long)]
+    input_file: Option<String>,
+    /// A MockConfigFile (AWS Step Functions Local format).
+    #[arg(long, requires = "test_case")]
+    mock_config: Option<String>,
+    /// The test case of the mock config to use.
+    #[arg(long)]
+    test_case: Option<String>,
+    /// The state machine entry of the mock config (needed when several have the test case).
+    #[arg(long)]
+    state_machine: Option<String>,
+    /// Seed for everything random.
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+    /// STANDARD or EXPRESS.
+    #[arg(long = "type", value_enum, default_value = "STANDARD")]
+    machine_type: TypeArg,
+    /// Fail Task states that have no mocked response.
+    #[arg(long)]
+    strict_mocks: bool,
+    /// Record the full history, or none (faster for long loops).
+    #[arg(long, value_parser = ["full", "none"], default_value = "full")]
+    history: String,
+    /// Print one JSON object: status, output, error, cause, history.
+    #[arg(long)]
+    json: bool,
+    /// A DefinitionSubstitutions entry, NAME=VALUE (repeatable).
+    #[arg(long = "substitution", value_name = "NAME=VALUE", value_parser = parse_substitution)]
+    substitutions: Vec<(String, String)>,
+}
+
+pub fn run(args: &Args) -> ExitCode {
+    match execute(args) {
+        Ok(code) => code,
+        Err(message) => {
+            eprint!("{message}");
+            ExitCode::from(EXIT_USAGE)
+        }
+    }
+}
+
+fn execute(args: &Args) -> Result<ExitCode, String> {
+    let color = std::io::stderr().is_terminal();
+    let text = read_text(&args.definition).map_err(|e| format!("error: {e}\n"))?;
+    let options = LoadOptions {
+        substitutions: args
+            .substitutions
+            .iter()
+            .cloned()
+            .collect::<HashMap<_, _>>(),
+        machine_type: args.machine_type.into(),
+        skip_lints: true,
+    };
+    let loaded = load(&text, &options);
+    let Some(machine) = loaded.machine else {
+        let errors: Vec<_> = loaded.errors().cloned().collect();
+        return Err(format!(
+            "{}error: {} is not a valid state machine\n",
+            code_frames(&args.definition, &text, &errors, color),
+            args.definition
+        ));
+    };
+    let input_text = match (&args.input, &args.input_file) {
+        (Some(text), _) => text.clone(),
+        (None, Some(path)) => read_text(path).map_err(|e| format!("error: {e}\n"))?,
+        (None, None) => "{}".to_owned(),
+    };
+    let input: Value = serde_json::from_str(&input_text).map_err(|e| {
+        format!(
+            "error: the input is not JSON: {e} (line {}, column {})\n",
+            e.line(),
+            e.column()
+        )
+    })?;
+    let mut engine_options = Options {
+        seed: args.seed,
+        machine_type: args.machine_type.into(),
+        strict_mocks: args.strict_mocks,
+        history: if args.history == "none" {
+            HistoryMode::None
+        } else {
+            HistoryMode::Full
+        },
+        ..Options::default()
+    };
+    if let Some(path) = &args.mock_config {
+        let mock_text = read_text(path).map_err(|e| format!("error: {e}\n"))?;
+        let test_case = args.test_case.as_deref().unwrap_or_default();
+        let case = mock::load(&mock_text, args.state_machine.as_deref(), test_case).map_err(
+            |diagnostics| {
+                format!(
+                    "{}error: {path} is not a usable mock config\n",
+                    code_frames(path, &mock_text, &diagnostics, color)
+                )
+            },
+        )?;
+        engine_options.mocks = Some(case);
+    }
+    let execution = Execution::start(machine.into(), input, engine_options);
+    if args.json {
+        let mut out = json!({ "status": execution.status() });
+        if let Some(output) = execution.output() {
+            out["output"] = output.clone();
+        }
+        if let Some(failure) = execution.failure() {
+            out["error"] = json!(failure.error);
+            out["cause"] = json!(failure.cause);
+        }
+        if execution.status() == Status::Waiting {
+            out["pending"] = json!(execution.pending());
+        }
+        if args.history == "full" {
+            out["history"] = json!(execution.history());
+        }
+        emit(&format!(
+            "{}\n",
+            serde_json::to_string_pretty(&out).expect("JSON values serialise")
+        ));
+    } else {
+        emit(&trace(&execution));
+    }
+    Ok(ExitCode::from(u8::from(
+        execution.status() != Status::Succeeded,
+    )))
+}
+
+/// A readable trace: one line per state event, then the outcome.
+fn trace(execution: &Execution) -> String {
+    let mut out = String::new();
+    for event in execution.history() {
+        let name = event
+            .state_name()
+            .map(|n| format!("  {n}"))
+            .unwrap_or_default();
+        out.push_str(&format!(
+            "{:>5}  {}  {:<28}{name}\n",
+            event.id,
+            &event.timestamp[11..23],
+            event.kind
+        ));
+    }
+    for state in execution.unmocked_states() {
+        out.push_str(&format!(
+            "note: Task \"{state}\" had no mock; its input was used as its result\n"
+        ));
+    }
+    let status = serde_json::to_value(execution.status())
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default();
+    out.push_str(&format!(
+        "\n{status} after {} transition(s)\n",
+        execution.transitions()
+    ));
+    if let Some(output) = execution.output() {
+        out.push_str(&format!(
+            "{}\n",
+            serde_json::to_string_pretty(output).unwrap_or_default()
+        ));
+    }
+    if let Some(failure) = execution.failure() {
+        out.push_str(&format!(
+            "error: {}\ncause: {}\n",
+            failure.error, failure.cause
+        ));
+    }
+    for pending in execution.pending() {
+        out.push_str(&format!(
+            "waiting: {} (task token {})\n",
+            pending.state, pending.token
+        ));
+    }
+    out
+}

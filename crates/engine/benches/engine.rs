@@ -1,0 +1,149 @@
+//! Engine throughput (a plain harness: `cargo xtask bench`). Prints figures; asserts nothing
+//! about time.
+
+use std::time::{Duration, Instant};
+
+use serde_json::json;
+use stepwise_asl::{load, LoadOptions, MachineType};
+use stepwise_engine::{mock, Execution, HistoryMode, Options, Status};
+
+const COUNTER_LOOP: &str = r#"{
+  "StartAt": "Check",
+  "States": {
+    "Check": { "Type": "Choice", "Choices": [{ "Variable": "$.i", "NumericLessThan": 100000, "Next": "Increment" }], "Default": "Done" },
+    "Increment": { "Type": "Pass", "Parameters": { "i.$": "States.MathAdd($.i, 1)" }, "Next": "Check" },
+    "Done": { "Type": "Succeed" }
+  }
+}"#;
+
+const MAP_OVER_TASK: &str = r#"{
+  "StartAt": "Each",
+  "States": {
+    "Each": {
+      "Type": "Map", "ItemsPath": "$.items", "MaxConcurrency": 10,
+      "ItemProcessor": { "StartAt": "Work", "States": { "Work": { "Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "End": true } } },
+      "End": true
+    }
+  }
+}"#;
+
+const MOCKS: &str = r#"{"StateMachines": {"M": {"TestCases": {"T": {"Work": "R"}}}},
+  "MockedResponses": {"R": {"0-99999": {"Return": {"ok": true}}}}}"#;
+
+fn best_of<T>(runs: usize, mut f: impl FnMut() -> T) -> (Duration, T) {
+    let mut best = Duration::MAX;
+    let mut last = None;
+    for _ in 0..runs {
+        let started = Instant::now();
+        let value = f();
+        best = best.min(started.elapsed());
+        last = Some(value);
+    }
+    (best, last.expect("at least one run"))
+}
+
+fn report(name: &str, elapsed: Duration, transitions: u64) {
+    let per_second = transitions as f64 / elapsed.as_secs_f64();
+    println!(
+        "{name:<48} {transitions:>9} transitions in {:>8.2} ms = {:>6.2} M transitions/s",
+        elapsed.as_secs_f64() * 1e3,
+        per_second / 1e6
+    );
+}
+
+fn main() {
+    let machine = std::rc::Rc::new(
+        load(COUNTER_LOOP, &LoadOptions::default())
+            .machine
+            .expect("valid loop"),
+    );
+    for (label, history) in [
+        (
+            "counter loop, 100,000 iterations, no history",
+            HistoryMode::None,
+        ),
+        (
+            "counter loop, 100,000 iterations, full history",
+            HistoryMode::Full,
+        ),
+    ] {
+        let options = Options {
+            machine_type: MachineType::Express,
+            history,
+            ..Options::default()
+        };
+        let (elapsed, execution) = best_of(5, || {
+            Execution::start(machine.clone(), json!({ "i": 0 }), options.clone())
+        });
+        assert_eq!(execution.status(), Status::Succeeded);
+        report(label, elapsed, execution.transitions());
+    }
+
+    let machine = std::rc::Rc::new(
+        load(MAP_OVER_TASK, &LoadOptions::default())
+            .machine
+            .expect("valid map"),
+    );
+    let items: Vec<_> = (0..10_000).map(|i| json!({ "id": i })).collect();
+    let case = mock::load(MOCKS, None, "T").expect("valid mocks");
+    let options = Options {
+        machine_type: MachineType::Express,
+        mocks: Some(case),
+        history: HistoryMode::Full,
+        ..Options::default()
+    };
+    let (elapsed, execution) = best_of(3, || {
+        Execution::start(machine.clone(), json!({ "items": items }), options.clone())
+    });
+    assert_eq!(execution.status(), Status::Succeeded);
+    report(
+        "inline Map over a mocked Task, 10,000 items",
+        elapsed,
+        execution.transitions(),
+    );
+
+    let text = generated_definition(1000);
+    let (elapsed, loaded) = best_of(10, || load(&text, &LoadOptions::default()));
+    assert!(loaded.errors().next().is_none());
+    println!(
+        "{:<48} {:>8.2} ms",
+        "validate a generated 1,000-state definition",
+        elapsed.as_secs_f64() * 1e3
+    );
+}
+
+/// A chain of Task/Choice/Pass states with Retry and Catch, `states` long.
+fn generated_definition(states: usize) -> String {
+    let mut map = serde_json::Map::new();
+    for i in 0..states {
+        let next = if i + 1 < states {
+            json!(format!("S{}", i + 1))
+        } else {
+            json!(null)
+        };
+        let state = match i % 3 {
+            0 => {
+                json!({ "Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Parameters": { "Payload.$": "$", "FunctionName": "f" },
+                         "Retry": [{ "ErrorEquals": ["States.TaskFailed"], "MaxAttempts": 2 }],
+                         "Catch": [{ "ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": "Failed" }] })
+            }
+            1 => {
+                json!({ "Type": "Choice", "Choices": [{ "Variable": "$.x", "NumericGreaterThan": i, "Next": "Failed" }] })
+            }
+            _ => json!({ "Type": "Pass", "Parameters": { "n.$": "States.Format('{}', $.x)" } }),
+        };
+        let mut state = state;
+        match (&mut state["Type"].as_str(), next.is_null()) {
+            (Some("Choice"), true) => state["Default"] = json!("Failed"),
+            (Some("Choice"), false) => state["Default"] = next,
+            (_, true) => state["End"] = json!(true),
+            (_, false) => state["Next"] = next,
+        }
+        map.insert(format!("S{i}"), state);
+    }
+    map.insert(
+        "Failed".into(),
+        json!({ "Type": "Fail", "Error": "Failed" }),
+    );
+    serde_json::to_string_pretty(&json!({ "StartAt": "S0", "States": map })).expect("serialises")
+}

@@ -72,12 +72,18 @@ impl Evaluator<'_> {
     }
 }
 
-/// AWS names the innermost key in messages (`S.$`, not the path to it).
-fn nested_field(_parent: &str, key: &str, member: &Template) -> String {
-    if matches!(member, Template::Path(_) | Template::Call(_)) {
+/// The field named in error messages: the path of keys from the template's root, as AWS
+/// writes it (`Output/FunctionResult`).
+fn nested_field(parent: &str, key: &str, member: &Template) -> String {
+    let key = if matches!(member, Template::Path(_) | Template::Call(_)) {
         format!("{key}.$")
     } else {
         key.to_owned()
+    };
+    if parent.is_empty() {
+        key
+    } else {
+        format!("{parent}/{key}")
     }
 }
 

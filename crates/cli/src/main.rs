@@ -1,5 +1,6 @@
 //! `stepwise`: validate, run, graph and evaluate AWS Step Functions state machines.
 
+mod eval;
 mod report;
 mod run;
 mod validate;
@@ -28,6 +29,8 @@ enum Command {
     Validate(validate::Args),
     /// Run a state machine locally, with mocked tasks and a virtual clock.
     Run(run::Args),
+    /// Evaluate one JSONata expression (plain JSONata, like the reference exerciser).
+    Eval(eval::Args),
 }
 
 fn main() -> ExitCode {
@@ -35,6 +38,7 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Validate(args) => validate::run(&args),
         Command::Run(args) => run::run(&args),
+        Command::Eval(args) => eval::run(&args),
     }
 }
 

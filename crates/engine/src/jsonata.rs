@@ -190,3 +190,62 @@ fn register_dialect(ev: &mut Evaluator, now_millis: i64, seed: u64) -> Result<()
     })?;
     Ok(())
 }
+
+/// A JSONata error as the reference implementation reports it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct JsonataError {
+    /// The JSONata error code (`S0202`, `T2001`, ...), when the message carries one.
+    pub code: Option<String>,
+    /// The message.
+    pub message: String,
+}
+
+/// Evaluation guardrails for [`evaluate_plain`].
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Limits {
+    /// Wall-clock limit in milliseconds (D1012 beyond it).
+    pub timeout_ms: Option<u64>,
+    /// Evaluation depth limit (D1011 beyond it).
+    pub max_depth: Option<usize>,
+}
+
+/// Evaluate one expression with plain JSONata semantics (no Step Functions dialect), as the
+/// reference exerciser does: `input` is `None` for undefined; `Ok(None)` is an undefined result.
+pub fn evaluate_plain(
+    expression: &str,
+    input: Option<&Value>,
+    bindings: &serde_json::Map<String, Value>,
+    limits: Limits,
+) -> Result<Option<Value>, JsonataError> {
+    let ast = jsonata_core::parser::parse(expression).map_err(|e| coded(e.display_message()))?;
+    let mut context = Context::new();
+    for (name, value) in bindings {
+        context.bind(name.clone(), JValue::from(value.clone()));
+    }
+    let options = jsonata_core::evaluator::EvaluatorOptions {
+        timeout_ms: limits.timeout_ms,
+        max_stack_depth: limits.max_depth,
+        ..Default::default()
+    };
+    let mut evaluator = Evaluator::with_options(context, options);
+    let data = input.map_or(JValue::Undefined, |v| JValue::from(v.clone()));
+    let result = evaluator
+        .evaluate(&ast, &data)
+        .map_err(|e| coded(e.message().to_owned()))?;
+    Ok((!result.is_undefined()).then(|| integral_numbers(Value::from(&result))))
+}
+
+/// Find the `X0000` code in a message (`Parse error: S0202: ...` or `T2001: ...`).
+fn coded(message: String) -> JsonataError {
+    let code = message
+        .char_indices()
+        .filter(|(_, c)| c.is_ascii_uppercase())
+        .map(|(i, _)| &message[i..])
+        .find(|rest| {
+            rest.len() >= 5
+                && rest.as_bytes()[1..5].iter().all(u8::is_ascii_digit)
+                && !rest.as_bytes().get(5).is_some_and(u8::is_ascii_digit)
+        })
+        .map(|rest| rest[..5].to_owned());
+    JsonataError { code, message }
+}

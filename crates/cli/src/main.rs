@@ -1,6 +1,7 @@
 //! `stepwise`: validate, run, graph and evaluate AWS Step Functions state machines.
 
 mod eval;
+mod graph;
 mod report;
 mod run;
 mod validate;
@@ -29,6 +30,8 @@ enum Command {
     Validate(validate::Args),
     /// Run a state machine locally, with mocked tasks and a virtual clock.
     Run(run::Args),
+    /// Draw a state machine as SVG, Graphviz DOT, or JSON (nodes, edges, positions).
+    Graph(graph::Args),
     /// Evaluate one JSONata expression (plain JSONata, like the reference exerciser).
     Eval(eval::Args),
 }
@@ -39,6 +42,7 @@ fn main() -> ExitCode {
         Command::Validate(args) => validate::run(&args),
         Command::Run(args) => run::run(&args),
         Command::Eval(args) => eval::run(&args),
+        Command::Graph(args) => graph::run(&args),
     }
 }
 

@@ -1,5 +1,5 @@
 // Smoke test of the built playground: serves dist/ on 127.0.0.1, loads it in the system
-// Chromium, checks what it renders, types a broken definition, and saves screenshots.
+// Chromium, runs every example to the end, and saves screenshots of the main views.
 import { createServer } from 'node:http';
 import { readFile, mkdir } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
@@ -33,7 +33,7 @@ const browser = await chromium.launch({
   executablePath: '/usr/bin/chromium',
   args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
 });
-const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
 const pageErrors = [];
 page.on('pageerror', (e) => pageErrors.push(e.message));
 await mkdir(shots, { recursive: true });
@@ -50,24 +50,74 @@ async function check(name, body) {
     console.log(`FAIL ${name}\n     ${String(e.message ?? e).split('\n').join('\n     ')}`);
   }
 }
+const text = (selector) => page.locator(selector).first().textContent();
 
-await check('the playground loads and lists the example states', async () => {
+await check('the playground loads with the default example drawn', async () => {
+  const started = Date.now();
   await page.goto(url);
-  await page.waitForSelector('ul.states li', { timeout: 15000 });
-  const names = await page.locator('ul.states li .name').allTextContents();
-  if (!names.includes('ValidateOrder') || !names.includes('OrderComplete')) throw new Error(`states: ${names}`);
-  const status = await page.locator('.status').textContent();
-  if (status !== 'valid') throw new Error(`status: ${status}`);
-  await page.screenshot({ path: join(shots, 'valid.png'), fullPage: true });
+  await page.waitForSelector('g.node[data-id="ValidateOrder"]', { timeout: 15000 });
+  console.log(`     first graph after ${Date.now() - started} ms`);
+  if ((await text('.verdict')) !== 'valid') throw new Error(`verdict: ${await text('.verdict')}`);
+  await page.screenshot({ path: join(shots, 'editor-and-graph.png') });
 });
 
-await check('a broken definition shows its error with line and column', async () => {
+// Expected final status of each example, in gallery order.
+const examples = await page.locator('select[aria-label="Examples"] option').evaluateAll((options) => options.slice(1).map((o) => [o.value, o.textContent]));
+const expected = ['FAILED', 'SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED'];
+await check(`the gallery has ${expected.length} examples`, async () => {
+  if (examples.length !== expected.length) throw new Error(`examples: ${examples.map((e) => e[1])}`);
+});
+for (const [i, [value, name]] of examples.entries()) {
+  await check(`example "${name}" runs to ${expected[i]} and colours the visited states`, async () => {
+    await page.selectOption('select[aria-label="Examples"]', value);
+    await page.waitForSelector('g.node.type-terminal');
+    await page.click('button.run');
+    await page.waitForFunction((want) => document.querySelector('.run-status')?.textContent === want, expected[i], { timeout: 10000 });
+    const visited = await page.locator('g.node.status-succeeded, g.node.status-failed, g.node.status-caught').count();
+    if (visited === 0) throw new Error('no state is coloured as visited');
+    await page.screenshot({ path: join(shots, `example-${i}.png`) });
+  });
+}
+
+await check('the events table, the inspector and the cost tab show the run', async () => {
+  await page.selectOption('select[aria-label="Examples"]', examples[0][0]);
+  await page.click('button.run');
+  await page.click('text=Events');
+  const rows = await page.locator('table.events tr.event').count();
+  if (rows < 10) throw new Error(`only ${rows} events`);
+  await page.screenshot({ path: join(shots, 'events.png') });
+  await page.click('g.node[data-id="UpdateInventory"]');
+  const inspected = await text('.inspected');
+  if (inspected !== 'UpdateInventory') throw new Error(`inspector shows ${inspected}`);
+  const error = await page.locator('.json-block').nth(3).textContent();
+  if (!error.includes('States.Runtime')) throw new Error(`error block: ${error}`);
+  await page.screenshot({ path: join(shots, 'inspector.png') });
+  await page.click('text=Cost');
+  if (!(await text('table.cost')).includes('State transitions')) throw new Error('no cost table');
+});
+
+await check('a broken definition is underlined and listed, and the last graph stays', async () => {
   await page.locator('textarea.definition').fill('{\n  "StartAt": "Missing",\n  "States": {\n    "A": {"Type": "Pass", "End": true}\n  }\n}');
-  await page.waitForSelector('.status.invalid');
-  const where = await page.locator('ul.diagnostics li.error .where').first().textContent();
-  const message = await page.locator('ul.diagnostics li.error .message').first().textContent();
+  await page.waitForSelector('.verdict.invalid');
+  const where = await text('.problems li.error .where');
+  const message = await text('.problems li.error .message');
   if (where !== '2:14' || !message.includes('StartAt')) throw new Error(`diagnostic: ${where} ${message}`);
-  await page.screenshot({ path: join(shots, 'invalid.png'), fullPage: true });
+  if ((await page.locator('g.node').count()) === 0) throw new Error('the last good graph disappeared');
+  await page.screenshot({ path: join(shots, 'broken-definition.png') });
+});
+
+await check('what was typed survives a reload', async () => {
+  await page.reload();
+  await page.waitForSelector('.verdict.invalid');
+  const value = await page.locator('textarea.definition').inputValue();
+  if (!value.includes('"Missing"')) throw new Error('the edited definition was lost');
+});
+
+await check('a narrow window stacks the panes', async () => {
+  await page.setViewportSize({ width: 760, height: 1000 });
+  await page.screenshot({ path: join(shots, 'narrow.png') });
+  const [editor, graph] = await Promise.all(['.editor-pane', '.graph-pane'].map((s) => page.locator(s).boundingBox()));
+  if (!(graph.y > editor.y)) throw new Error('panes are not stacked');
 });
 
 await check('no uncaught errors on the page', async () => {

@@ -1,55 +1,178 @@
-//! The top-level component: owns the workspace signals and derives everything else.
+//! The top-level component: owns the workspace signals; everything else is derived.
 
 use leptos::prelude::*;
-use stepwise_asl::{load, LoadOptions, Loaded};
+use stepwise_engine::Execution;
 
-use crate::components::{definition_editor::DefinitionEditor, validation_panel::ValidationPanel};
+use crate::analysis::Analysis;
+use crate::components::{
+    controls::RunControls, editor::Editor, graph_view::GraphView, header::Header, panels::Panels,
+    problems::Problems,
+};
 use crate::examples::EXAMPLES;
+use crate::run::{RunView, StartError};
+use crate::workspace::Workspace;
+
+/// The bottom panel's tabs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tab {
+    /// The execution input.
+    Input,
+    /// The mock config.
+    Mocks,
+    /// The history table.
+    Events,
+    /// The selected state's data.
+    Inspector,
+    /// Pending task tokens.
+    Callbacks,
+    /// What the run would cost on AWS.
+    Cost,
+}
+
+/// The state every component reads and writes, provided through context.
+#[derive(Clone, Copy)]
+pub struct Playground {
+    /// The definition text.
+    pub definition: RwSignal<String>,
+    /// The input text.
+    pub input: RwSignal<String>,
+    /// The mock config text.
+    pub mocks: RwSignal<String>,
+    /// The selected test case.
+    pub test_case: RwSignal<String>,
+    /// Model, diagnostics and drawing of the definition.
+    pub analysis: Memo<Analysis>,
+    /// The last valid drawing (kept while the text is broken).
+    pub drawing: Memo<Option<stepwise_graph::Layout>>,
+    /// The latest run.
+    pub run: RwSignal<Option<RunView>>,
+    /// Why the latest run could not start.
+    pub run_error: RwSignal<Option<StartError>>,
+    /// How many events of the run are shown.
+    pub cursor: RwSignal<usize>,
+    /// Is the trace playing?
+    pub playing: RwSignal<bool>,
+    /// Events per second while playing.
+    pub speed: RwSignal<f64>,
+    /// The selected state.
+    pub selected: RwSignal<Option<String>>,
+    /// The open tab.
+    pub tab: RwSignal<Tab>,
+    /// A position to move the editor's caret to (byte offset).
+    pub jump_to: RwSignal<Option<usize>>,
+    /// The live execution (for callbacks).
+    pub execution: StoredValue<Option<Execution>, LocalStorage>,
+}
+
+impl Playground {
+    /// Start a run from the current workspace; the trace starts at its first event.
+    pub fn start_run(&self) {
+        let Some(machine) = self.analysis.with_untracked(|a| a.machine.clone()) else {
+            return;
+        };
+        let started = crate::run::start(
+            &machine,
+            &self.input.get_untracked(),
+            &self.mocks.get_untracked(),
+            &self.test_case.get_untracked(),
+        );
+        match started {
+            Ok(execution) => {
+                self.run.set(Some(RunView::of(&execution)));
+                self.execution.set_value(Some(execution));
+                self.run_error.set(None);
+                self.cursor.set(1);
+            }
+            Err(error) => {
+                self.tab.set(if matches!(error, StartError::Input(_)) {
+                    Tab::Input
+                } else {
+                    Tab::Mocks
+                });
+                self.run_error.set(Some(error));
+                self.run.set(None);
+            }
+        }
+    }
+
+    /// Load a workspace (an example, say) and forget the previous run.
+    pub fn load(&self, workspace: Workspace) {
+        self.definition.set(workspace.definition);
+        self.input.set(workspace.input);
+        self.mocks.set(workspace.mocks);
+        self.test_case.set(workspace.test_case);
+        self.reset();
+    }
+
+    /// Forget the run.
+    pub fn reset(&self) {
+        self.playing.set(false);
+        self.run.set(None);
+        self.run_error.set(None);
+        self.cursor.set(0);
+        self.execution.set_value(None);
+    }
+}
 
 /// The playground.
 #[component]
 pub fn App() -> impl IntoView {
-    let definition = RwSignal::new(EXAMPLES[0].definition.to_owned());
-    // Validation is derived from the text; it never lives in a second copy.
-    let loaded = Memo::new(move |_| {
-        LoadedView::from(&definition.with(|text| load(text, &LoadOptions::default())))
+    let initial = Workspace::restore(&EXAMPLES[0]);
+    let definition = RwSignal::new(initial.definition);
+    let analysis = Memo::new(move |_| definition.with(|text| Analysis::of(text)));
+    // Keep the last good drawing on screen while the text is broken.
+    let drawing = Memo::new(move |previous: Option<&Option<stepwise_graph::Layout>>| {
+        analysis
+            .with(|a| a.drawing.clone())
+            .or_else(|| previous.cloned().flatten())
+    });
+    let playground = Playground {
+        definition,
+        input: RwSignal::new(initial.input),
+        mocks: RwSignal::new(initial.mocks),
+        test_case: RwSignal::new(initial.test_case),
+        analysis,
+        drawing,
+        run: RwSignal::new(None),
+        run_error: RwSignal::new(None),
+        cursor: RwSignal::new(0),
+        playing: RwSignal::new(false),
+        speed: RwSignal::new(4.0),
+        selected: RwSignal::new(None),
+        tab: RwSignal::new(Tab::Input),
+        jump_to: RwSignal::new(None),
+        execution: StoredValue::new_local(None),
+    };
+    provide_context(playground);
+    // Nothing typed is ever lost: every change is saved.
+    Effect::new(move |_| {
+        Workspace {
+            definition: playground.definition.get(),
+            input: playground.input.get(),
+            mocks: playground.mocks.get(),
+            test_case: playground.test_case.get(),
+        }
+        .save()
     });
     view! {
-        <header>
-            <h1>"Stepwise"</h1>
-            <p>"Design, run and understand AWS Step Functions state machines — in your browser."</p>
-        </header>
-        <main>
-            <DefinitionEditor text=definition />
-            <ValidationPanel loaded=loaded />
+        <Header />
+        <main class="playground">
+            <section class="pane editor-pane">
+                <Editor />
+                <Problems />
+            </section>
+            <section class="pane graph-pane">
+                <RunControls />
+                <GraphView />
+            </section>
+            <section class="pane side-pane">
+                <Panels />
+            </section>
         </main>
     }
 }
 
-/// What the panels show of a loaded definition.
-#[derive(Clone, PartialEq)]
-pub struct LoadedView {
-    /// (name, type) of each top-level state, when the definition is valid.
-    pub states: Vec<(String, &'static str)>,
-    /// Every diagnostic.
-    pub diagnostics: Vec<stepwise_asl::Diagnostic>,
-}
-
-impl From<&Loaded> for LoadedView {
-    fn from(loaded: &Loaded) -> Self {
-        let states = loaded
-            .machine
-            .iter()
-            .flat_map(|m| {
-                m.states
-                    .states
-                    .iter()
-                    .map(|s| (s.name.clone(), s.kind.type_name()))
-            })
-            .collect();
-        LoadedView {
-            states,
-            diagnostics: loaded.diagnostics.clone(),
-        }
-    }
+/// The playground state, from context.
+pub fn use_playground() -> Playground {
+    expect_context::<Playground>()
 }

@@ -1,14 +1,24 @@
-//! Component tests: mount the real app in headless Chromium and read the rendered DOM.
+//! Component tests: the real app mounted in headless Chromium, driven through its DOM.
 #![cfg(target_arch = "wasm32")]
 
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use web_sys::{HtmlTextAreaElement, InputEvent};
+use web_sys::{
+    Element, Event, EventInit, HtmlElement, HtmlInputElement, HtmlSelectElement,
+    HtmlTextAreaElement,
+};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
 fn document() -> web_sys::Document {
     web_sys::window().unwrap().document().unwrap()
+}
+
+fn find(selector: &str) -> Element {
+    document()
+        .query_selector(selector)
+        .unwrap()
+        .unwrap_or_else(|| panic!("nothing matches {selector}"))
 }
 
 fn texts(selector: &str) -> Vec<String> {
@@ -18,43 +28,168 @@ fn texts(selector: &str) -> Vec<String> {
         .collect()
 }
 
-async fn next_tick() {
-    gloo_timers::future::TimeoutFuture::new(0).await;
+fn fire(element: &Element, kind: &str) {
+    let init = EventInit::new();
+    init.set_bubbles(true);
+    element
+        .dispatch_event(&Event::new_with_event_init_dict(kind, &init).unwrap())
+        .unwrap();
 }
 
-#[wasm_bindgen_test]
-async fn shows_the_example_states_and_reports_broken_json_with_position() {
-    let host: web_sys::HtmlElement = document()
+fn click(selector: &str) {
+    fire(&find(selector), "click");
+}
+
+fn class_of(selector: &str) -> String {
+    find(selector).get_attribute("class").unwrap_or_default()
+}
+
+async fn settle() {
+    gloo_timers::future::TimeoutFuture::new(20).await;
+}
+
+/// A fresh app with the default example (nothing restored from an earlier test).
+async fn fresh_app() -> leptos::mount::UnmountHandle<leptos::tachys::view::any_view::AnyViewState> {
+    web_sys::window()
+        .unwrap()
+        .local_storage()
+        .unwrap()
+        .unwrap()
+        .clear()
+        .unwrap();
+    let host: HtmlElement = document()
         .create_element("div")
         .unwrap()
         .dyn_into()
         .unwrap();
     document().body().unwrap().append_child(&host).unwrap();
-    let _app = stepwise_web::mount_in(host);
-    next_tick().await;
+    let app = stepwise_web::mount_in(host);
+    settle().await;
+    app
+}
 
-    let names = texts("ul.states li .name");
-    assert_eq!(names.first().map(String::as_str), Some("ValidateOrder"));
+#[wasm_bindgen_test]
+async fn the_editor_colours_json_and_marks_errors_while_keeping_the_last_graph() {
+    let _app = fresh_app().await;
+    assert_eq!(texts(".verdict"), ["valid"]);
     assert!(
-        names.contains(&"ParallelFulfillment".to_owned()),
-        "states listed: {names:?}"
+        texts("pre.coloured .key")
+            .iter()
+            .any(|k| k == "\"StartAt\""),
+        "keys are coloured"
     );
-    assert_eq!(texts(".status"), ["valid"]);
-
-    let editor: HtmlTextAreaElement = document()
-        .query_selector("textarea.definition")
+    assert!(document()
+        .query_selector("g.node[data-id='ValidateOrder']")
         .unwrap()
-        .unwrap()
-        .dyn_into()
-        .unwrap();
-    editor.set_value("{\n  \"StartAt\": \"A\",\n  \"States\": {\n    \"A\": {\"Type\": \"Pass\", \"End\": true},\n  }\n}");
-    editor
-        .dispatch_event(&InputEvent::new("input").unwrap())
-        .unwrap();
-    next_tick().await;
+        .is_some());
 
-    assert_eq!(texts(".status"), ["1 error(s)"]);
-    assert!(texts("ul.states li").is_empty());
-    let position = texts("ul.diagnostics li .where");
-    assert_eq!(position, ["4:39"], "the error points at the trailing comma");
+    let editor: HtmlTextAreaElement = find("textarea.definition").dyn_into().unwrap();
+    editor.set_value("{\n  \"StartAt\": \"A\",\n  \"States\": {\n    \"A\": {\"Type\": \"Pass\", \"Next\": \"Nowhere\"}\n  }\n}");
+    fire(&editor, "input");
+    settle().await;
+    assert_eq!(texts(".verdict"), ["1 error(s)"]);
+    assert_eq!(texts(".problems li.error .where"), ["4:35"]);
+    assert!(
+        !texts("pre.coloured .diag-error").is_empty(),
+        "the error is underlined"
+    );
+    assert_eq!(
+        document()
+            .query_selector_all(".gutter .marker.error")
+            .unwrap()
+            .length(),
+        1
+    );
+    assert!(
+        document()
+            .query_selector("g.node[data-id='ValidateOrder']")
+            .unwrap()
+            .is_some(),
+        "the last good graph stays on screen"
+    );
+
+    click("button.reset");
+    click(".toolbar button");
+    settle().await;
+}
+
+#[wasm_bindgen_test]
+async fn clicking_a_state_selects_it_and_opens_the_inspector() {
+    let _app = fresh_app().await;
+    click("g.node[data-id='CheckValidation']");
+    settle().await;
+    assert!(class_of("g.node[data-id='CheckValidation']").contains("selected"));
+    assert_eq!(texts(".inspected"), ["CheckValidation"]);
+    assert!(class_of(".tab.active").contains("active"));
+    assert_eq!(texts(".tab.active"), ["Inspector"]);
+}
+
+#[wasm_bindgen_test]
+async fn run_step_and_scrub_replay_the_recorded_history() {
+    let _app = fresh_app().await;
+    click("button.run");
+    settle().await;
+    // The example as commonly written fails in UpdateInventory.
+    assert_eq!(texts(".run-status"), ["FAILED"]);
+    let count = texts(".event-count")[0].clone();
+    let total: usize = count.split('/').nth(1).unwrap().parse().unwrap();
+    assert_eq!(count, format!("{total}/{total}"));
+    assert!(class_of("g.node[data-id='UpdateInventory']").contains("status-failed"));
+    assert!(class_of("g.node[data-id='ValidateOrder']").contains("status-succeeded"));
+
+    let scrubber: HtmlInputElement = find("input.scrubber").dyn_into().unwrap();
+    scrubber.set_value("2");
+    fire(&scrubber, "input");
+    settle().await;
+    assert_eq!(texts(".event-count"), [format!("2/{total}")]);
+    assert!(
+        class_of("g.node[data-id='ValidateOrder']").contains("status-active"),
+        "after TaskStateEntered the state is active"
+    );
+    assert!(
+        !class_of("g.node[data-id='UpdateInventory']").contains("status-"),
+        "later states are untouched"
+    );
+
+    click("button.step");
+    settle().await;
+    assert_eq!(texts(".event-count"), [format!("3/{total}")]);
+
+    click(".tab:nth-child(3)");
+    settle().await;
+    assert_eq!(
+        document()
+            .query_selector_all("table.events tr.event")
+            .unwrap()
+            .length(),
+        3
+    );
+}
+
+#[wasm_bindgen_test]
+async fn the_mocks_form_picks_a_test_case_and_reports_broken_files() {
+    let _app = fresh_app().await;
+    click(".tab:nth-child(2)");
+    settle().await;
+    let picker: HtmlSelectElement = find("select[aria-label='Test case']").dyn_into().unwrap();
+    picker.set_value("InvalidOrder");
+    fire(&picker, "change");
+    settle().await;
+    click("button.run");
+    settle().await;
+    // As written, NotifyValidationFailure reads $.error, which only a Catch sets.
+    assert_eq!(texts(".run-status"), ["FAILED"]);
+    assert!(class_of("g.node[data-id='NotifyValidationFailure']").contains("status-failed"));
+
+    let mocks: HtmlTextAreaElement = find("textarea.mocks").dyn_into().unwrap();
+    mocks.set_value("{\"StateMachines\": {\"M\": {\"TestCases\": {\"InvalidOrder\": {\"ValidateOrder\": \"Missing\"}}}}, \"MockedResponses\": {}}");
+    fire(&mocks, "input");
+    settle().await;
+    click("button.run");
+    settle().await;
+    let problem = texts(".tab-body ul.diagnostics li .message");
+    assert!(
+        problem.iter().any(|m| m.contains("\"Missing\"")),
+        "the broken mock file is explained: {problem:?}"
+    );
 }

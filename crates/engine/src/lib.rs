@@ -36,6 +36,7 @@ pub mod jsonpath;
 pub mod mock;
 pub mod payload;
 mod run;
+pub mod trace;
 
 use std::collections::HashMap;
 use std::rc::Rc;

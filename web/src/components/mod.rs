@@ -1,4 +1,9 @@
-//! The playground's components, one per module.
+//! The playground's components, one per module. They render crate state; no ASL rules here.
 
-pub mod definition_editor;
-pub mod validation_panel;
+pub mod controls;
+pub mod editor;
+pub mod graph_view;
+pub mod header;
+pub mod json_view;
+pub mod panels;
+pub mod problems;

@@ -1,0 +1,262 @@
+//! Reading a history back: what each state looked like after the first `n` events. The
+//! playground's animation and inspector are views of these functions, so scrubbing shows
+//! exactly what the recorded events say.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::history::Event;
+
+/// What a state has done so far.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum StateStatus {
+    /// Entered and not yet left.
+    Active,
+    /// Left normally.
+    Succeeded,
+    /// Failed (and the failure was not caught by this state).
+    Failed,
+    /// Failed, and its Catch sent the execution on.
+    Caught,
+    /// Failed, and is being retried.
+    Retried,
+    /// Waiting for a callback.
+    Waiting,
+}
+
+/// Input and output of a state as the history shows them.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct StateIo {
+    /// The input of its latest entry.
+    pub input: Option<Value>,
+    /// The output of its latest exit.
+    pub output: Option<Value>,
+    /// What its latest task call was sent.
+    pub parameters: Option<Value>,
+    /// What its latest task call returned.
+    pub result: Option<Value>,
+    /// Its latest error, as `{"error", "cause"}`.
+    pub error: Option<Value>,
+    /// Variables it assigned on its latest exit.
+    pub assigned: Option<Value>,
+    /// How many times it was entered.
+    pub entries: usize,
+}
+
+fn detail<'e>(event: &'e Event, field: &str) -> Option<&'e Value> {
+    event.details.values().find_map(|d| d.get(field))
+}
+
+fn parsed(event: &Event, field: &str) -> Option<Value> {
+    detail(event, field)
+        .and_then(Value::as_str)
+        .and_then(|s| serde_json::from_str(s).ok())
+}
+
+/// The status of every state touched by the first `upto` events.
+pub fn statuses(history: &[Event], upto: usize) -> BTreeMap<String, StateStatus> {
+    let mut out = BTreeMap::new();
+    // States entered and not yet left, innermost last, with their type.
+    let mut open: Vec<(String, &str)> = Vec::new();
+    for event in &history[..upto.min(history.len())] {
+        let kind = event.kind;
+        if let Some(type_name) = kind.strip_suffix("StateEntered") {
+            let name = event.state_name().unwrap_or_default().to_owned();
+            out.insert(name.clone(), StateStatus::Active);
+            open.push((name, type_name));
+        } else if kind.ends_with("StateExited") {
+            let name = event.state_name().unwrap_or_default().to_owned();
+            let status = match out.get(&name) {
+                Some(StateStatus::Failed | StateStatus::Retried) => StateStatus::Caught,
+                _ => StateStatus::Succeeded,
+            };
+            out.insert(name.clone(), status);
+            if let Some(i) = open.iter().rposition(|(n, _)| n == &name) {
+                open.truncate(i);
+            }
+        } else if let Some(type_name) = kind.strip_suffix("StateFailed") {
+            // A Parallel or Map failed: it, and whatever inside it is still open, failed.
+            if let Some(i) = open.iter().rposition(|(_, t)| *t == type_name) {
+                for (name, _) in open.drain(i..) {
+                    out.insert(name, StateStatus::Failed);
+                }
+            }
+        } else if matches!(
+            kind,
+            "ExecutionFailed" | "ExecutionTimedOut" | "ExecutionAborted"
+        ) {
+            for (name, _) in open.drain(..) {
+                out.insert(name, StateStatus::Failed);
+            }
+        } else if let Some((name, _)) = open.last().cloned() {
+            let failed = matches!(
+                kind,
+                "TaskFailed"
+                    | "TaskTimedOut"
+                    | "LambdaFunctionFailed"
+                    | "LambdaFunctionTimedOut"
+                    | "ActivityFailed"
+                    | "ActivityTimedOut"
+                    | "EvaluationFailed"
+            );
+            let restarted = matches!(
+                kind,
+                "TaskScheduled"
+                    | "LambdaFunctionScheduled"
+                    | "ActivityScheduled"
+                    | "ParallelStateStarted"
+                    | "MapStateStarted"
+            );
+            if failed {
+                out.insert(name, StateStatus::Failed);
+            } else if restarted && matches!(out.get(&name), Some(StateStatus::Failed)) {
+                out.insert(name, StateStatus::Retried);
+            }
+        }
+    }
+    out
+}
+
+/// Mark the states that are waiting for a callback.
+pub fn mark_waiting(
+    statuses: &mut BTreeMap<String, StateStatus>,
+    waiting: impl IntoIterator<Item = String>,
+) {
+    for name in waiting {
+        statuses.insert(name, StateStatus::Waiting);
+    }
+}
+
+/// Input, output, task call and error of `state` as of the first `upto` events.
+pub fn state_io(history: &[Event], state: &str, upto: usize) -> StateIo {
+    let mut io = StateIo::default();
+    let mut inside = false;
+    for event in &history[..upto.min(history.len())] {
+        let kind = event.kind;
+        if kind.ends_with("StateEntered") || kind.ends_with("StateExited") {
+            let this = event.state_name() == Some(state);
+            if kind.ends_with("StateEntered") {
+                inside = this;
+                if this {
+                    io = StateIo {
+                        entries: io.entries + 1,
+                        input: parsed(event, "input"),
+                        ..StateIo::default()
+                    };
+                }
+            } else if this {
+                io.output = parsed(event, "output");
+                io.assigned = detail(event, "assignedVariables").cloned();
+                inside = false;
+            }
+            continue;
+        }
+        if !inside {
+            continue;
+        }
+        match kind {
+            "TaskScheduled" => io.parameters = parsed(event, "parameters"),
+            "LambdaFunctionScheduled" | "ActivityScheduled" => {
+                io.parameters = parsed(event, "input")
+            }
+            "TaskSucceeded" | "LambdaFunctionSucceeded" | "ActivitySucceeded" => {
+                io.result = parsed(event, "output")
+            }
+            _ if detail(event, "error").is_some() => {
+                io.error = Some(
+                    serde_json::json!({ "error": detail(event, "error"), "cause": detail(event, "cause") }),
+                );
+            }
+            _ => {}
+        }
+    }
+    io
+}
+
+/// The transitions taken by the first `upto` events, as (from, to) state names.
+pub fn transitions_taken(history: &[Event], upto: usize) -> Vec<(String, String)> {
+    let mut taken = Vec::new();
+    let mut last_exit: Option<String> = None;
+    for event in &history[..upto.min(history.len())] {
+        if event.kind.ends_with("StateExited") {
+            last_exit = event.state_name().map(str::to_owned);
+        } else if event.kind.ends_with("StateEntered") {
+            let name = event.state_name().unwrap_or_default().to_owned();
+            if let Some(from) = last_exit.take() {
+                if !taken.contains(&(from.clone(), name.clone())) {
+                    taken.push((from, name));
+                }
+            }
+        }
+    }
+    taken
+}
+
+/// Map iterations finished so far and items in all, per Map state.
+pub fn map_progress(history: &[Event], upto: usize) -> BTreeMap<String, (usize, usize)> {
+    let mut progress: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+    let mut current_map: Vec<String> = Vec::new();
+    for event in &history[..upto.min(history.len())] {
+        match event.kind {
+            "MapStateEntered" => {
+                current_map.push(event.state_name().unwrap_or_default().to_owned())
+            }
+            "MapStateExited" => {
+                current_map.pop();
+            }
+            "MapStateStarted" => {
+                let total = detail(event, "length").and_then(Value::as_u64).unwrap_or(0) as usize;
+                if let Some(name) = current_map.last() {
+                    progress.insert(name.clone(), (0, total));
+                }
+            }
+            "MapIterationSucceeded" | "MapIterationFailed" | "MapIterationAborted" => {
+                if let Some(entry) = event.state_name().and_then(|n| progress.get_mut(n)) {
+                    entry.0 += 1;
+                }
+            }
+            _ => {}
+        }
+    }
+    progress
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Execution, Options};
+    use stepwise_asl::{load, LoadOptions};
+
+    #[test]
+    fn statuses_and_io_follow_the_events() {
+        let text = r#"{"StartAt": "T", "States": {
+            "T": {"Type": "Task", "Resource": "arn:aws:states:::sns:publish", "Parameters": {"m.$": "$.m"}, "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "P"}], "End": true},
+            "P": {"Type": "Pass", "End": true}}}"#;
+        let machine = load(text, &LoadOptions::default()).machine.unwrap();
+        let mocks = r#"{"StateMachines": {"M": {"TestCases": {"T": {"T": "R"}}}}, "MockedResponses": {"R": {"0": {"Throw": {"Error": "E", "Cause": "C"}}}}}"#;
+        let options = Options {
+            mocks: Some(crate::mock::load(mocks, None, "T").unwrap()),
+            ..Options::default()
+        };
+        let execution = Execution::start(machine.into(), serde_json::json!({"m": 1}), options);
+        let history = execution.history();
+        assert_eq!(statuses(history, 2).get("T"), Some(&StateStatus::Active));
+        let end = statuses(history, history.len());
+        assert_eq!(end.get("T"), Some(&StateStatus::Caught));
+        assert_eq!(end.get("P"), Some(&StateStatus::Succeeded));
+        let io = state_io(history, "T", history.len());
+        assert_eq!(io.input, Some(serde_json::json!({"m": 1})));
+        assert_eq!(io.parameters, Some(serde_json::json!({"m": 1})));
+        assert_eq!(io.error.unwrap()["error"], "E");
+        assert_eq!(
+            io.output,
+            Some(serde_json::json!({"Error": "E", "Cause": "C"}))
+        );
+        assert_eq!(
+            transitions_taken(history, history.len()),
+            [("T".to_owned(), "P".to_owned())]
+        );
+    }
+}

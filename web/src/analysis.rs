@@ -1,0 +1,46 @@
+//! What the crates compute from the definition text: the model, diagnostics and drawing.
+
+use stepwise_asl::model::StateMachine;
+use stepwise_asl::{load, Diagnostic, LoadOptions};
+use stepwise_graph::{build, layout, Layout, Style};
+
+/// One analysis of one definition text.
+#[derive(Debug, Clone)]
+pub struct Analysis {
+    /// The text it was made from (it identifies the analysis).
+    pub source: String,
+    /// The model, when the definition is valid.
+    pub machine: Option<StateMachine>,
+    /// Every diagnostic.
+    pub diagnostics: Vec<Diagnostic>,
+    /// The drawing, when the definition is valid.
+    pub drawing: Option<Layout>,
+}
+
+impl PartialEq for Analysis {
+    fn eq(&self, other: &Self) -> bool {
+        self.source == other.source
+    }
+}
+
+impl Analysis {
+    /// Load, validate and lay out `text`.
+    pub fn of(text: &str) -> Self {
+        let loaded = load(text, &LoadOptions::default());
+        let drawing = loaded
+            .machine
+            .as_ref()
+            .map(|m| layout(&build(m), &crate::measure::text_width, &Style::default()));
+        Analysis {
+            source: text.to_owned(),
+            machine: loaded.machine,
+            diagnostics: loaded.diagnostics,
+            drawing,
+        }
+    }
+
+    /// How many diagnostics are errors.
+    pub fn error_count(&self) -> usize {
+        self.diagnostics.iter().filter(|d| d.is_error()).count()
+    }
+}

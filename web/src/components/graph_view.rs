@@ -1,0 +1,229 @@
+//! The state graph from crates/graph, coloured by the execution at the trace's cursor.
+//! Pan by dragging, zoom with the wheel, Fit to see everything; click a state to select it
+//! (and put the editor's caret on its definition).
+
+use std::collections::BTreeMap;
+
+use leptos::prelude::*;
+use stepwise_engine::trace::{self, StateStatus};
+use stepwise_graph::layout::{LaidEdge, LaidNode};
+use stepwise_graph::{EdgeKind, NodeKind};
+
+use crate::app::use_playground;
+
+fn status_class(status: Option<&StateStatus>) -> &'static str {
+    match status {
+        Some(StateStatus::Active) => " status-active",
+        Some(StateStatus::Succeeded) => " status-succeeded",
+        Some(StateStatus::Failed) => " status-failed",
+        Some(StateStatus::Caught) => " status-caught",
+        Some(StateStatus::Retried) => " status-retried",
+        Some(StateStatus::Waiting) => " status-waiting",
+        None => "",
+    }
+}
+
+fn points(edge: &LaidEdge) -> String {
+    edge.points
+        .iter()
+        .map(|p| format!("{:.1},{:.1}", p.x, p.y))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The graph pane.
+#[component]
+pub fn GraphView() -> impl IntoView {
+    let pg = use_playground();
+    let view_box = RwSignal::new((0.0f64, 0.0f64, 600.0f64, 400.0f64));
+    let fit = move || {
+        // Small machines keep their natural size instead of filling the pane.
+        if let Some(d) = pg.drawing.get_untracked() {
+            let (width, height) = (d.width.max(640.0), d.height.max(480.0));
+            view_box.set(((d.width - width) / 2.0, 0.0, width, height));
+        }
+    };
+    // Fit whenever the drawing's size changes (a new or edited machine).
+    Effect::new(move |previous: Option<(f64, f64)>| {
+        let size = pg
+            .drawing
+            .with(|d| d.as_ref().map_or((0.0, 0.0), |d| (d.width, d.height)));
+        if previous != Some(size) {
+            fit();
+        }
+        size
+    });
+    let statuses = Memo::new(move |_| {
+        pg.run.with(|run| {
+            run.as_ref().map_or_else(BTreeMap::new, |r| {
+                let cursor = pg.cursor.get();
+                let mut statuses = trace::statuses(&r.events, cursor);
+                if cursor >= r.events.len() {
+                    trace::mark_waiting(&mut statuses, r.pending.iter().map(|p| p.state.clone()));
+                }
+                statuses
+            })
+        })
+    });
+    let taken = Memo::new(move |_| {
+        pg.run.with(|run| {
+            run.as_ref()
+                .map(|r| trace::transitions_taken(&r.events, pg.cursor.get()))
+                .unwrap_or_default()
+        })
+    });
+    let progress = Memo::new(move |_| {
+        pg.run.with(|run| {
+            run.as_ref()
+                .map(|r| trace::map_progress(&r.events, pg.cursor.get()))
+                .unwrap_or_default()
+        })
+    });
+    let drag = RwSignal::new(None::<(i32, i32)>);
+    let on_wheel = move |ev: web_sys::WheelEvent| {
+        ev.prevent_default();
+        let factor = if ev.delta_y() > 0.0 { 1.15 } else { 1.0 / 1.15 };
+        view_box.update(|(x, y, w, h)| {
+            let (cx, cy) = (*x + *w / 2.0, *y + *h / 2.0);
+            *w *= factor;
+            *h *= factor;
+            *x = cx - *w / 2.0;
+            *y = cy - *h / 2.0;
+        });
+    };
+    let on_move = move |ev: web_sys::MouseEvent| {
+        if let Some((px, py)) = drag.get_untracked() {
+            let (dx, dy) = (ev.client_x() - px, ev.client_y() - py);
+            drag.set(Some((ev.client_x(), ev.client_y())));
+            view_box.update(|(x, y, w, _)| {
+                let scale = *w / 800.0;
+                *x -= dx as f64 * scale;
+                *y -= dy as f64 * scale;
+            });
+        }
+    };
+    let node_view = move |node: LaidNode| {
+        let id = node.id.clone();
+        let id_for_class = id.clone();
+        let id_for_click = id.clone();
+        let r = node.rect;
+        let kind = match node.kind {
+            NodeKind::Start | NodeKind::End => "terminal",
+            NodeKind::State(t) => t,
+        };
+        let class = move || {
+            let selected = pg
+                .selected
+                .with(|s| s.as_deref() == Some(id_for_class.as_str()));
+            format!(
+                "node type-{kind}{}{}{}",
+                if node.container { " container" } else { "" },
+                statuses.with(|s| status_class(s.get(&id_for_class))),
+                if selected { " selected" } else { "" }
+            )
+        };
+        let select = move |ev: web_sys::MouseEvent| {
+            ev.stop_propagation();
+            if matches!(node.kind, NodeKind::State(_)) {
+                pg.selected.set(Some(id_for_click.clone()));
+                if let Some(offset) = pg
+                    .analysis
+                    .with_untracked(|a| find_state_offset(&a.source, &id_for_click))
+                {
+                    pg.jump_to.set(Some(offset));
+                }
+                pg.tab.set(crate::app::Tab::Inspector);
+            }
+        };
+        let rx = match node.kind {
+            NodeKind::Start | NodeKind::End => r.height / 2.0,
+            NodeKind::State("Choice") => 16.0,
+            _ => 6.0,
+        };
+        let label_y = if node.container {
+            r.y + 18.0
+        } else {
+            r.y + r.height / 2.0
+        };
+        let label_x = if node.container {
+            r.x + 10.0
+        } else {
+            r.center_x()
+        };
+        let anchor = if node.container { "start" } else { "middle" };
+        let progress_id = id.clone();
+        view! {
+            <g class=class data-id=id on:click=select>
+                <title>{format!("{} ({kind})", node.label)}</title>
+                <rect x=r.x y=r.y width=r.width height=r.height rx=rx></rect>
+                <text x=label_x y=label_y text-anchor=anchor dominant-baseline="central">{node.label.clone()}</text>
+                {move || progress.with(|p| p.get(&progress_id).map(|(done, total)| view! {
+                    <text class="progress" x=r.right() - 10.0 y=r.y + 18.0 text-anchor="end">{format!("{done}/{total}")}</text>
+                }))}
+            </g>
+        }
+    };
+    let edge_view = move |edge: LaidEdge| {
+        let pair = (edge.from.clone(), edge.to.clone());
+        let kind = match edge.kind {
+            EdgeKind::Catch => "catch",
+            EdgeKind::Choice => "choice",
+            EdgeKind::Default => "default",
+            EdgeKind::Next => "next",
+        };
+        let class = move || {
+            format!(
+                "edge {kind}{}",
+                if taken.with(|t| t.contains(&pair)) {
+                    " taken"
+                } else {
+                    ""
+                }
+            )
+        };
+        view! {
+            <g class=class data-id=edge.id.clone()>
+                <polyline points=points(&edge) marker-end="url(#arrowhead)"></polyline>
+                {edge.label.map(|l| view! {
+                    <rect class="edge-label-bg" x=l.rect.x y=l.rect.y width=l.rect.width height=l.rect.height rx="3"></rect>
+                    <text class="edge-label" x=l.rect.center_x() y=l.rect.y + l.rect.height / 2.0 text-anchor="middle" dominant-baseline="central">{l.text}</text>
+                })}
+            </g>
+        }
+    };
+    view! {
+        <div class="graph" on:wheel=on_wheel on:mousemove=on_move on:mouseup=move |_| drag.set(None) on:mouseleave=move |_| drag.set(None)
+             on:mousedown=move |ev: web_sys::MouseEvent| drag.set(Some((ev.client_x(), ev.client_y())))>
+            <button class="fit" on:click=move |_| fit() title="Fit the drawing to the pane">"Fit"</button>
+            {move || match pg.drawing.get() {
+                None => view! { <p class="empty">"Fix the definition's errors to see its graph."</p> }.into_any(),
+                Some(drawing) => {
+                    let (x, y, w, h) = view_box.get();
+                    view! {
+                        <svg class="state-graph" viewBox=format!("{x} {y} {w} {h}") preserveAspectRatio="xMidYMin meet">
+                            <defs>
+                                <marker id="arrowhead" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
+                                    <path d="M0,0 L10,5 L0,10 z"></path>
+                                </marker>
+                            </defs>
+                            {drawing.nodes.iter().filter(|n| n.container).cloned().map(node_view).collect_view()}
+                            {drawing.scopes.iter().map(|s| view! {
+                                <rect class="scope" x=s.rect.x y=s.rect.y width=s.rect.width height=s.rect.height rx="6"></rect>
+                            }).collect_view()}
+                            {drawing.edges.iter().cloned().map(edge_view).collect_view()}
+                            {drawing.nodes.iter().filter(|n| !n.container).cloned().map(node_view).collect_view()}
+                        </svg>
+                    }.into_any()
+                }
+            }}
+        </div>
+    }
+}
+
+/// Byte offset of `"name":` in the definition text (where a click on a state should jump).
+fn find_state_offset(text: &str, name: &str) -> Option<usize> {
+    let key = serde_json::to_string(name).ok()?;
+    text.match_indices(&key)
+        .map(|(i, _)| i)
+        .find(|&i| text[i + key.len()..].trim_start().starts_with(':'))
+}

@@ -1,0 +1,327 @@
+//! The tabbed side panel: Input, Mocks, Events, Inspector, Callbacks, Cost.
+
+use leptos::prelude::*;
+use serde_json::Value;
+use stepwise_engine::trace;
+
+use super::json_view::JsonBlock;
+use crate::app::{use_playground, Tab};
+use crate::run::{RunView, StartError};
+
+const TABS: &[(Tab, &str)] = &[
+    (Tab::Input, "Input"),
+    (Tab::Mocks, "Mocks"),
+    (Tab::Events, "Events"),
+    (Tab::Inspector, "Inspector"),
+    (Tab::Callbacks, "Callbacks"),
+    (Tab::Cost, "Cost"),
+];
+
+/// The tab strip and the open tab.
+#[component]
+pub fn Panels() -> impl IntoView {
+    let pg = use_playground();
+    view! {
+        <div class="tabs" role="tablist">
+            {TABS.iter().map(|&(tab, name)| view! {
+                <button role="tab" class=move || if pg.tab.get() == tab { "tab active" } else { "tab" } on:click=move |_| pg.tab.set(tab)>{name}</button>
+            }).collect_view()}
+        </div>
+        <div class="tab-body">
+            {move || match pg.tab.get() {
+                Tab::Input => view! { <InputTab /> }.into_any(),
+                Tab::Mocks => view! { <MocksTab /> }.into_any(),
+                Tab::Events => view! { <EventsTab /> }.into_any(),
+                Tab::Inspector => view! { <InspectorTab /> }.into_any(),
+                Tab::Callbacks => view! { <CallbacksTab /> }.into_any(),
+                Tab::Cost => view! { <CostTab /> }.into_any(),
+            }}
+        </div>
+    }
+}
+
+fn json_error(text: &str) -> Option<String> {
+    serde_json::from_str::<Value>(text)
+        .err()
+        .map(|e| format!("Not JSON at line {}, column {}: {e}", e.line(), e.column()))
+}
+
+#[component]
+fn InputTab() -> impl IntoView {
+    let pg = use_playground();
+    view! {
+        <h3>"Execution input"</h3>
+        <textarea class="json-input" spellcheck="false" aria-label="Execution input"
+            prop:value=move || pg.input.get()
+            on:input=move |ev| pg.input.set(event_target_value(&ev))></textarea>
+        {move || pg.input.with(|t| json_error(t)).map(|e| view! { <p class="field-error">{e}</p> })}
+        {move || pg.run_error.with(|e| match e {
+            Some(StartError::Input(message)) => Some(view! { <p class="field-error">{format!("The run did not start: the input is not JSON ({message})")}</p> }),
+            _ => None,
+        })}
+    }
+}
+
+#[component]
+fn MocksTab() -> impl IntoView {
+    let pg = use_playground();
+    let cases = Memo::new(move |_| pg.mocks.with(|m| crate::run::test_cases(m)));
+    view! {
+        <h3>"Mocked task responses"</h3>
+        <p class="hint">"AWS Step Functions Local MockConfigFile format. Tasks without a mock pass their input through."</p>
+        <label>"Test case "
+            <select aria-label="Test case" on:change=move |ev| pg.test_case.set(event_target_value(&ev))>
+                <option value="" selected=move || pg.test_case.with(String::is_empty)>"(no mocks)"</option>
+                {move || cases.get().into_iter().map(|c| {
+                    let selected = pg.test_case.with(|t| t == &c);
+                    view! { <option value=c.clone() selected=selected>{c.clone()}</option> }
+                }).collect_view()}
+            </select>
+        </label>
+        <textarea class="json-input mocks" spellcheck="false" aria-label="Mock config"
+            prop:value=move || pg.mocks.get()
+            on:input=move |ev| pg.mocks.set(event_target_value(&ev))></textarea>
+        {move || pg.mocks.with(|t| json_error(t)).map(|e| view! { <p class="field-error">{e}</p> })}
+        {move || pg.run_error.with(|e| match e {
+            Some(StartError::Mocks(diagnostics)) => Some(view! {
+                <ul class="diagnostics">
+                    {diagnostics.iter().map(|d| view! {
+                        <li class="error"><span class="where">{format!("{}:{}", d.start.line, d.start.column)}</span><span class="message">{d.message.clone()}</span><span class="code">{d.code}</span></li>
+                    }).collect_view()}
+                </ul>
+            }),
+            _ => None,
+        })}
+    }
+}
+
+#[component]
+fn EventsTab() -> impl IntoView {
+    let pg = use_playground();
+    let filter = RwSignal::new(String::new());
+    let expanded = RwSignal::new(None::<u64>);
+    let export = move || {
+        pg.run.with(|r| {
+            let json = r
+                .as_ref()
+                .map(|r| serde_json::to_string_pretty(&r.events).unwrap_or_default())
+                .unwrap_or_default();
+            format!(
+                "data:application/json;charset=utf-8,{}",
+                js_sys::encode_uri_component(&json)
+            )
+        })
+    };
+    let state_names = move || {
+        pg.run.with(|r| {
+            let mut names: Vec<String> = r
+                .iter()
+                .flat_map(|r| {
+                    r.events
+                        .iter()
+                        .filter_map(|e| e.state_name().map(str::to_owned))
+                })
+                .collect();
+            names.sort();
+            names.dedup();
+            names
+        })
+    };
+    view! {
+        <div class="events-toolbar">
+            <label>"State "
+                <select on:change=move |ev| filter.set(event_target_value(&ev))>
+                    <option value="">"(all)"</option>
+                    {move || state_names().into_iter().map(|n| view! { <option value=n.clone()>{n.clone()}</option> }).collect_view()}
+                </select>
+            </label>
+            <a class="export" download="history.json" href=export>"Export JSON"</a>
+        </div>
+        {move || pg.run.with(|r| match r {
+            None => view! { <p class="hint">"Run the state machine to see its history."</p> }.into_any(),
+            Some(run) => events_table(run, pg.cursor.get(), &filter.get(), expanded).into_any(),
+        })}
+    }
+}
+
+fn events_table(
+    run: &RunView,
+    cursor: usize,
+    filter: &str,
+    expanded: RwSignal<Option<u64>>,
+) -> impl IntoView {
+    let start = run
+        .events
+        .first()
+        .map(|e| e.timestamp.clone())
+        .unwrap_or_default();
+    let millis = |t: &str| {
+        stepwise_asl::timestamp::parse(t).map_or(0, |(s, n)| s * 1000 + i64::from(n / 1_000_000))
+    };
+    let rows: Vec<_> = run.events[..cursor.min(run.events.len())]
+        .iter()
+        .filter(|e| filter.is_empty() || e.state_name() == Some(filter))
+        .map(|e| {
+            let id = e.id;
+            let elapsed = millis(&e.timestamp) - millis(&start);
+            let details = serde_json::to_string_pretty(&e.details).unwrap_or_default();
+            view! {
+                <tr class="event" on:click=move |_| expanded.update(|x| *x = if *x == Some(id) { None } else { Some(id) })>
+                    <td>{e.id}</td>
+                    <td class="kind">{e.kind}</td>
+                    <td>{e.state_name().unwrap_or("").to_owned()}</td>
+                    <td class="time">{e.timestamp[11..23].to_owned()}</td>
+                    <td class="elapsed">{format!("+{:.3}s", elapsed as f64 / 1000.0)}</td>
+                </tr>
+                {move || (expanded.get() == Some(id)).then(|| view! { <tr class="details"><td colspan="5"><pre>{details.clone()}</pre></td></tr> })}
+            }
+        })
+        .collect();
+    view! {
+        <table class="events">
+            <thead><tr><th>"#"</th><th>"Type"</th><th>"State"</th><th>"Time"</th><th>"Elapsed"</th></tr></thead>
+            <tbody>{rows}</tbody>
+        </table>
+    }
+}
+
+#[component]
+fn InspectorTab() -> impl IntoView {
+    let pg = use_playground();
+    view! {
+        {move || match pg.selected.get() {
+            None => view! { <p class="hint">"Click a state in the graph to inspect its data."</p> }.into_any(),
+            Some(name) => {
+                let io = pg.run.with(|r| r.as_ref().map(|r| trace::state_io(&r.events, &name, pg.cursor.get())).unwrap_or_default());
+                let variables = pg.run.with(|r| r.as_ref().map(|r| variables_until(&r.events, pg.cursor.get())));
+                view! {
+                    <h3 class="inspected">{name.clone()}</h3>
+                    <p class="hint">{format!("Entered {} time(s) so far", io.entries)}</p>
+                    <JsonBlock title="Input" value=io.input />
+                    <JsonBlock title="Sent to the task (after InputPath and Parameters / Arguments)" value=io.parameters />
+                    <JsonBlock title="Task result" value=io.result />
+                    <JsonBlock title="Error" value=io.error />
+                    <JsonBlock title="Output (after ResultSelector, ResultPath and OutputPath / Output)" value=io.output />
+                    <JsonBlock title="Assigned variables" value=io.assigned />
+                    <JsonBlock title="Variables so far" value=variables />
+                }.into_any()
+            }
+        }}
+    }
+}
+
+/// Every variable assigned by the first `upto` events, with its latest value.
+fn variables_until(events: &[stepwise_engine::Event], upto: usize) -> Value {
+    let mut vars = serde_json::Map::new();
+    for event in &events[..upto.min(events.len())] {
+        let assigned = event
+            .details
+            .values()
+            .find_map(|d| d.get("assignedVariables"))
+            .and_then(Value::as_object);
+        for (name, text) in assigned.into_iter().flatten() {
+            let value = text
+                .as_str()
+                .and_then(|t| serde_json::from_str(t).ok())
+                .unwrap_or(Value::Null);
+            vars.insert(name.clone(), value);
+        }
+    }
+    Value::Object(vars)
+}
+
+#[component]
+fn CallbacksTab() -> impl IntoView {
+    let pg = use_playground();
+    let answer = RwSignal::new("{\n  \"approved\": true\n}".to_owned());
+    let error = RwSignal::new("Rejected".to_owned());
+    let cause = RwSignal::new("Declined by a person".to_owned());
+    let problem = RwSignal::new(None::<String>);
+    let respond = move |token: String, success: bool| {
+        let output = if success {
+            match serde_json::from_str::<Value>(&answer.get_untracked()) {
+                Ok(v) => Some(v),
+                Err(e) => {
+                    problem.set(Some(format!("The output is not JSON: {e}")));
+                    return;
+                }
+            }
+        } else {
+            None
+        };
+        let mut updated = None;
+        pg.execution.update_value(|execution| {
+            if let Some(execution) = execution {
+                let result = match output {
+                    Some(v) => execution.send_task_success(&token, v),
+                    None => execution.send_task_failure(
+                        &token,
+                        &error.get_untracked(),
+                        &cause.get_untracked(),
+                    ),
+                };
+                problem.set(result.err().map(|e| format!("{e:?}")));
+                updated = Some(RunView::of(execution));
+            }
+        });
+        if let Some(view) = updated {
+            let end = view.events.len();
+            pg.run.set(Some(view));
+            pg.cursor.set(end);
+        }
+    };
+    view! {
+        <h3>"Waiting task tokens"</h3>
+        {move || pg.run.with(|r| {
+            let pending = r.as_ref().map(|r| r.pending.clone()).unwrap_or_default();
+            if pending.is_empty() {
+                return view! { <p class="hint">"No task is waiting for a callback. Tasks with .waitForTaskToken and no mock pause the run here."</p> }.into_any();
+            }
+            pending.into_iter().map(|p| {
+                let (ok_token, fail_token) = (p.token.clone(), p.token.clone());
+                view! {
+                    <div class="callback">
+                        <p><strong>{p.state.clone()}</strong>" waits for token "<code>{p.token[..16].to_owned()}"…"</code></p>
+                        <JsonBlock title="Sent to the integration" value=Some(p.input.clone()) />
+                        <label>"Output"</label>
+                        <textarea class="json-input small" prop:value=move || answer.get() on:input=move |ev| answer.set(event_target_value(&ev))></textarea>
+                        <button class="primary" on:click=move |_| respond(ok_token.clone(), true)>"Send success"</button>
+                        <div class="failure-fields">
+                            <input aria-label="Error" prop:value=move || error.get() on:input=move |ev| error.set(event_target_value(&ev)) />
+                            <input aria-label="Cause" prop:value=move || cause.get() on:input=move |ev| cause.set(event_target_value(&ev)) />
+                            <button on:click=move |_| respond(fail_token.clone(), false)>"Send failure"</button>
+                        </div>
+                    </div>
+                }
+            }).collect_view().into_any()
+        })}
+        {move || problem.get().map(|p| view! { <p class="field-error">{p}</p> })}
+    }
+}
+
+#[component]
+fn CostTab() -> impl IntoView {
+    let pg = use_playground();
+    view! {
+        {move || pg.run.with(|r| match r {
+            None => view! { <p class="hint">"Run the state machine to estimate what it costs on AWS."</p> }.into_any(),
+            Some(run) => {
+                let start = run.events.first().and_then(|e| stepwise_asl::timestamp::parse(&e.timestamp)).map_or(0, |(s, n)| s * 1000 + i64::from(n / 1_000_000));
+                let seconds = ((run.end_millis - start).max(0) as f64) / 1000.0;
+                let standard = run.transitions as f64 * 0.025 / 1000.0;
+                // Express bills 100 ms increments of duration at 64 MB.
+                let billed = (seconds * 10.0).ceil().max(1.0) / 10.0;
+                let express = 1.0 / 1_000_000.0 + billed * (64.0 / 1024.0) * 0.00001667;
+                view! {
+                    <table class="cost">
+                        <tr><th>"State transitions"</th><td>{run.transitions}</td></tr>
+                        <tr><th>"Duration (virtual)"</th><td>{format!("{seconds:.1} s")}</td></tr>
+                        <tr><th>"Standard"</th><td>{format!("${standard:.6} per execution, ${:.2} per million", standard * 1e6)}</td></tr>
+                        <tr><th>"Express"</th><td>{format!("${express:.8} per execution, ${:.2} per million", express * 1e6)}</td></tr>
+                    </table>
+                    <p class="hint">"Assumptions: us-east-1 list prices without free tier; Standard $0.025 per 1,000 state transitions; Express $1.00 per million requests plus $0.00001667 per GB-second at 64 MB, billed in 100 ms increments. Task costs (Lambda, other services) are not included. Express executions cannot last longer than five minutes."</p>
+                }.into_any()
+            }
+        })}
+    }
+}

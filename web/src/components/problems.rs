@@ -1,0 +1,38 @@
+//! The problems list: every diagnostic; a click puts the caret on it.
+
+use leptos::prelude::*;
+use stepwise_asl::Severity;
+
+use crate::app::use_playground;
+
+/// Diagnostics under the editor.
+#[component]
+pub fn Problems() -> impl IntoView {
+    let pg = use_playground();
+    view! {
+        <div class="problems">
+            <h3>"Problems"</h3>
+            <ul class="diagnostics">
+                {move || {
+                    pg.analysis.with(|a| {
+                        a.diagnostics
+                            .iter()
+                            .map(|d| {
+                                let class = if d.severity == Severity::Error { "error" } else { "warning" };
+                                let offset = d.span.start;
+                                view! {
+                                    <li class=class on:click=move |_| pg.jump_to.set(Some(offset))>
+                                        <span class="where">{format!("{}:{}", d.start.line, d.start.column)}</span>
+                                        <span class="message">{d.message.clone()}</span>
+                                        <span class="code">{d.code}</span>
+                                        {d.hint.clone().map(|h| view! { <span class="hint">{h}</span> })}
+                                    </li>
+                                }
+                            })
+                            .collect_view()
+                    })
+                }}
+            </ul>
+        </div>
+    }
+}

@@ -1,0 +1,95 @@
+//! Starting an execution from the workspace, and the summary of it the views render.
+
+use std::rc::Rc;
+
+use serde_json::Value;
+use stepwise_asl::model::StateMachine;
+use stepwise_asl::Diagnostic;
+use stepwise_engine::{mock, Event, Execution, Failure, Options, Pending, Status};
+
+/// What the views show of an execution (a plain, thread-safe copy).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunView {
+    /// Its history.
+    pub events: Vec<Event>,
+    /// Where it stands.
+    pub status: Status,
+    /// Output when it succeeded.
+    pub output: Option<Value>,
+    /// Error and cause when it did not.
+    pub failure: Option<Failure>,
+    /// Callback tasks waiting.
+    pub pending: Vec<Pending>,
+    /// State transitions.
+    pub transitions: u64,
+    /// Virtual time at the end.
+    pub end_millis: i64,
+    /// Tasks that ran without a mock.
+    pub unmocked: Vec<String>,
+}
+
+impl RunView {
+    /// Summarise an execution.
+    pub fn of(execution: &Execution) -> Self {
+        RunView {
+            events: execution.history().to_vec(),
+            status: execution.status(),
+            output: execution.output().cloned(),
+            failure: execution.failure().cloned(),
+            pending: execution.pending().to_vec(),
+            transitions: execution.transitions(),
+            end_millis: execution.end_millis(),
+            unmocked: execution.unmocked_states().to_vec(),
+        }
+    }
+
+    /// The status as AWS spells it.
+    pub fn status_text(&self) -> String {
+        serde_json::to_value(self.status)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default()
+    }
+}
+
+/// Why a run could not start.
+#[derive(Debug, Clone, PartialEq)]
+pub enum StartError {
+    /// The input is not JSON.
+    Input(String),
+    /// The mock file has problems.
+    Mocks(Vec<Diagnostic>),
+}
+
+/// Parse the input and mocks and start the execution.
+pub fn start(
+    machine: &StateMachine,
+    input: &str,
+    mocks: &str,
+    test_case: &str,
+) -> Result<Execution, StartError> {
+    let input: Value = serde_json::from_str(input)
+        .map_err(|e| StartError::Input(format!("line {}, column {}: {e}", e.line(), e.column())))?;
+    let mut options = Options::default();
+    if !test_case.is_empty() {
+        options.mocks = Some(mock::load(mocks, None, test_case).map_err(StartError::Mocks)?);
+    }
+    Ok(Execution::start(Rc::new(machine.clone()), input, options))
+}
+
+/// The test cases a mock file offers (for the picker); empty when it does not parse.
+pub fn test_cases(mocks: &str) -> Vec<String> {
+    let Ok(Value::Object(root)) = serde_json::from_str::<Value>(mocks) else {
+        return Vec::new();
+    };
+    let mut names: Vec<String> = root
+        .get("StateMachines")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flat_map(|machines| machines.values())
+        .filter_map(|m| m.get("TestCases").and_then(Value::as_object))
+        .flat_map(|cases| cases.keys().cloned())
+        .collect();
+    names.dedup();
+    names
+}

@@ -4,6 +4,7 @@
 
 pub mod analysis;
 pub mod app;
+pub mod bench;
 pub mod components;
 pub mod examples;
 pub mod highlight;

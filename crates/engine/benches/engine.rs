@@ -42,6 +42,51 @@ fn best_of<T>(runs: usize, mut f: impl FnMut() -> T) -> (Duration, T) {
     (best, last.expect("at least one run"))
 }
 
+/// Ten representative JSONata expressions over a 1 MB document; the document, the
+/// expressions and our timings go to target/bench/jsonata.json for the peer comparison.
+fn jsonata_expressions() {
+    use stepwise_engine::jsonata::{evaluate_plain, Limits};
+    let orders: Vec<_> = (0..8000)
+        .map(|i| {
+            let status = ["NEW", "PAID", "SHIPPED"][i % 3];
+            json!({ "id": format!("o-{i}"), "customer": format!("c-{}", i % 97), "status": status,
+                         "items": [{ "sku": format!("s-{}", i % 50), "price": (i % 40) as f64 + 0.5, "qty": i % 4 + 1 }, { "sku": "gift", "price": 0.0, "qty": 1 }] })
+        })
+        .collect();
+    let doc = json!({ "orders": orders });
+    let expressions = [
+        "$sum(orders.items.(price * qty))",
+        "$count(orders[status = 'PAID'])",
+        "orders[status = 'SHIPPED'].id",
+        "orders{customer: $sum(items.price)}",
+        "$max(orders.items.price)",
+        "$distinct(orders.customer)",
+        "orders^(>id)[[0..9]].id",
+        "$map(orders[[0..999]], function($o) { $o.id & ':' & $o.status })",
+        "orders.items[sku = 'gift'] ~> $count()",
+        "$reduce(orders[[0..1999]].items.qty, function($a, $b) { $a + $b })",
+    ];
+    let bindings = serde_json::Map::new();
+    let mut timings = Vec::new();
+    let doc_bytes = serde_json::to_string(&doc).expect("serialises");
+    println!(
+        "JSONata over a {:.2} MB document:",
+        doc_bytes.len() as f64 / 1e6
+    );
+    for expression in expressions {
+        let (elapsed, result) = best_of(3, || {
+            evaluate_plain(expression, Some(&doc), &bindings, Limits::default())
+        });
+        assert!(result.is_ok(), "{expression}: {result:?}");
+        println!("  {:>8.2} ms  {expression}", elapsed.as_secs_f64() * 1e3);
+        timings.push(elapsed.as_secs_f64() * 1e3);
+    }
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/bench");
+    let _ = std::fs::create_dir_all(&dir);
+    let out = json!({ "document": doc, "expressions": expressions, "milliseconds": timings });
+    let _ = std::fs::write(dir.join("jsonata.json"), out.to_string());
+}
+
 fn report(name: &str, elapsed: Duration, transitions: u64) {
     let per_second = transitions as f64 / elapsed.as_secs_f64();
     println!(
@@ -77,6 +122,12 @@ fn main() {
         });
         assert_eq!(execution.status(), Status::Succeeded);
         report(label, elapsed, execution.transitions());
+        if history == HistoryMode::None {
+            record(
+                "loop",
+                json!({ "transitions": execution.transitions(), "milliseconds": elapsed.as_secs_f64() * 1e3 }),
+            );
+        }
     }
 
     let machine = std::rc::Rc::new(
@@ -101,6 +152,12 @@ fn main() {
         elapsed,
         execution.transitions(),
     );
+    record(
+        "map",
+        json!({ "transitions": execution.transitions(), "milliseconds": elapsed.as_secs_f64() * 1e3 }),
+    );
+
+    jsonata_expressions();
 
     let text = generated_definition(1000);
     let (elapsed, loaded) = best_of(10, || load(&text, &LoadOptions::default()));
@@ -146,4 +203,11 @@ fn generated_definition(states: usize) -> String {
         json!({ "Type": "Fail", "Error": "Failed" }),
     );
     serde_json::to_string_pretty(&json!({ "StartAt": "S0", "States": map })).expect("serialises")
+}
+
+/// Keep a figure for the peer comparison (`tests/bench/peers.mjs`).
+fn record(name: &str, value: serde_json::Value) {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/bench");
+    let _ = std::fs::create_dir_all(&dir);
+    let _ = std::fs::write(dir.join(format!("engine-{name}.json")), value.to_string());
 }

@@ -16,14 +16,23 @@ fn main() {
         let states = count_states(&machine.states);
         let graph = build(&machine);
         let mut best = Duration::MAX;
-        let mut crossings = 0;
+        let mut drawing = None;
         for _ in 0..5 {
             let started = Instant::now();
-            let drawing = layout(&graph, &estimate_text_width, &Style::default());
+            let laid = layout(&graph, &estimate_text_width, &Style::default());
             best = best.min(started.elapsed());
-            crossings = drawing.crossings;
+            drawing = Some(laid);
         }
-        println!("layout of a generated machine with {states:>4} states: {:>8.2} ms, {crossings} crossings", best.as_secs_f64() * 1e3);
+        let drawing = drawing.expect("five runs");
+        println!("layout of a generated machine with {states:>4} states: {:>8.2} ms, {} crossings between ranks", best.as_secs_f64() * 1e3, drawing.crossings);
+        // The definition and our drawing, for the comparison with dagre (tests/bench/peers.mjs).
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/bench");
+        let _ = std::fs::create_dir_all(&dir);
+        let record = serde_json::json!({ "states": states, "milliseconds": best.as_secs_f64() * 1e3, "definition": text, "layout": drawing });
+        let _ = std::fs::write(
+            dir.join(format!("layout-{states}.json")),
+            record.to_string(),
+        );
     }
 }
 

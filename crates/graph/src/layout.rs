@@ -307,16 +307,21 @@ fn layout_scope(graph: &Graph, measure: &dyn Fn(&str) -> f64, style: &Style) -> 
     let mut chains: Vec<Vec<usize>> = Vec::with_capacity(edges.len());
     for (i, &(from, to)) in edges.iter().enumerate() {
         let mut chain = vec![from];
-        if !back[i] && from != to {
-            for r in rank[from] + 1..rank[to] {
-                vertices.push(Vertex {
-                    width: 8.0,
-                    height: 0.0,
-                    rank: r,
-                    x: 0.0,
-                });
-                chain.push(vertices.len() - 1);
-            }
+        // Long edges get a dummy per rank they cross: downwards for forward edges, upwards
+        // for loops, which thereby take part in crossing reduction like any other edge.
+        let crossed: Vec<usize> = match (from == to, back[i]) {
+            (true, _) => Vec::new(),
+            (false, false) => (rank[from] + 1..rank[to]).collect(),
+            (false, true) => (rank[to] + 1..rank[from]).rev().collect(),
+        };
+        for r in crossed {
+            vertices.push(Vertex {
+                width: 8.0,
+                height: 0.0,
+                rank: r,
+                x: 0.0,
+            });
+            chain.push(vertices.len() - 1);
         }
         chain.push(to);
         chains.push(chain);
@@ -329,12 +334,19 @@ fn layout_scope(graph: &Graph, measure: &dyn Fn(&str) -> f64, style: &Style) -> 
     {
         layers[vertices[v].rank].push(v);
     }
-    // Adjacent-rank links (the forward chains, segment by segment).
+    // Adjacent-rank links (every chain, segment by segment), upper vertex first.
     let links: Vec<(usize, usize)> = chains
         .iter()
-        .zip(&back)
-        .filter(|(chain, &b)| !b && chain[0] != chain[chain.len() - 1])
-        .flat_map(|(chain, _)| chain.windows(2).map(|w| (w[0], w[1])))
+        .filter(|chain| chain[0] != chain[chain.len() - 1])
+        .flat_map(|chain| {
+            chain.windows(2).map(|w| {
+                if vertices[w[0]].rank < vertices[w[1]].rank {
+                    (w[0], w[1])
+                } else {
+                    (w[1], w[0])
+                }
+            })
+        })
         .collect();
     let crossings = order_layers(&mut layers, &vertices, &links);
     assign_x(&layers, &mut vertices, &links, style);
@@ -416,13 +428,20 @@ fn layout_scope(graph: &Graph, measure: &dyn Fn(&str) -> f64, style: &Style) -> 
     let mut top_ports: Vec<Vec<(usize, f64)>> = vec![Vec::new(); n];
     for (i, chain) in chains.iter().enumerate() {
         let (from, to) = (chain[0], chain[chain.len() - 1]);
-        let (next_x, prev_x) = if back[i] || from == to {
-            (f64::INFINITY, f64::INFINITY)
+        if from == to {
+            bottom_ports[from].push((i, f64::INFINITY));
+            top_ports[to].push((i, f64::INFINITY));
+            continue;
+        }
+        let (next_x, prev_x) = (vertices[chain[1]].x, vertices[chain[chain.len() - 2]].x);
+        // Loops leave upwards from the source's top and arrive at the target's bottom.
+        if back[i] {
+            top_ports[from].push((i, next_x));
+            bottom_ports[to].push((i, prev_x));
         } else {
-            (vertices[chain[1]].x, vertices[chain[chain.len() - 2]].x)
-        };
-        bottom_ports[from].push((i, next_x));
-        top_ports[to].push((i, prev_x));
+            bottom_ports[from].push((i, next_x));
+            top_ports[to].push((i, prev_x));
+        }
     }
     let port = |ports: &mut Vec<(usize, f64)>, rect: &Rect, edge: usize| -> f64 {
         ports.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
@@ -433,12 +452,61 @@ fn layout_scope(graph: &Graph, measure: &dyn Fn(&str) -> f64, style: &Style) -> 
     for (i, (edge, chain)) in graph.edges.iter().zip(&chains).enumerate() {
         let (from, to) = (chain[0], chain[chain.len() - 1]);
         let (source, target) = (rect_of(&vertices[from]), rect_of(&vertices[to]));
-        let x_out = port(&mut bottom_ports[from], &source, i);
-        let x_in = port(&mut top_ports[to], &target, i);
         let band_bottom = |r: usize| band_top[r] + band_height[r];
+        let upward = back[i] && from != to;
+        let (x_out, x_in) = if upward {
+            (
+                port(&mut top_ports[from], &source, i),
+                port(&mut bottom_ports[to], &target, i),
+            )
+        } else {
+            (
+                port(&mut bottom_ports[from], &source, i),
+                port(&mut top_ports[to], &target, i),
+            )
+        };
         let is_back = back[i] || from == to;
-        let (points, label_at) = if is_back {
-            // Around the right of every node of the ranks the loop spans.
+        let (points, label_at) = if upward {
+            // Up through the loop's dummies: out of the source's top, into the target's bottom.
+            let mut points = vec![
+                Point {
+                    x: x_out,
+                    y: source.y,
+                },
+                Point {
+                    x: x_out,
+                    y: band_top[vertices[from].rank],
+                },
+            ];
+            for &d in &chain[1..chain.len() - 1] {
+                let r = vertices[d].rank;
+                points.push(Point {
+                    x: vertices[d].x,
+                    y: band_bottom(r),
+                });
+                points.push(Point {
+                    x: vertices[d].x,
+                    y: band_top[r],
+                });
+            }
+            points.push(Point {
+                x: x_in,
+                y: band_bottom(vertices[to].rank),
+            });
+            points.push(Point {
+                x: x_in,
+                y: target.bottom(),
+            });
+            let (a, b) = (points[1], points[2]);
+            (
+                points,
+                Point {
+                    x: (a.x + b.x) / 2.0,
+                    y: (a.y + b.y) / 2.0,
+                },
+            )
+        } else if is_back {
+            // A state looping to itself: around its right side.
             let (low, high) = (
                 vertices[to].rank.min(vertices[from].rank),
                 vertices[to].rank.max(vertices[from].rank),

@@ -160,21 +160,42 @@ fn test() -> Result<bool, String> {
     Ok(outcomes.iter().all(|o| o.ok))
 }
 
+/// Native benchmarks, then the same work in wasm in Chromium, then the peers under Node.
 fn bench(args: &[String]) -> Result<bool, String> {
-    let tools = Tools::ensure_native()?;
-    let mut command = tools.command("cargo");
-    command
-        .current_dir(project_root())
-        .args([
-            "bench",
-            "--workspace",
-            "--exclude",
-            "stepwise-web",
-            "--exclude",
-            "xtask",
-        ])
-        .args(args);
-    Ok(command.status().map_err(|e| e.to_string())?.success())
+    let tools = Tools::ensure_all()?;
+    let root = project_root();
+    let step = |title: &str, command: &mut Command| -> Result<bool, String> {
+        println!("\n==> {title}");
+        Ok(command
+            .current_dir(&root)
+            .status()
+            .map_err(|e| format!("{title}: {e}"))?
+            .success())
+    };
+    let native = step(
+        "native benchmarks",
+        tools
+            .command("cargo")
+            .args(["bench", "-p", "stepwise-engine", "-p", "stepwise-graph"])
+            .args(args),
+    )?;
+    let built = step(
+        "release build of the playground",
+        tools
+            .command("trunk")
+            .args(["build", "--release", "--offline"]),
+    )?;
+    let browser = built
+        && step(
+            "playground and wasm in Chromium",
+            tools.command("node").arg("tests/browser/bench.mjs"),
+        )?;
+    tools.ensure_bench_peers()?;
+    let peers = step(
+        "peers: dagre, aws-local-stepfunctions, jsonata-js",
+        tools.command("node").arg("tests/bench/peers.mjs"),
+    )?;
+    Ok(native && built && browser && peers)
 }
 
 fn describe(command: &Command) -> String {

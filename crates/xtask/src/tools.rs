@@ -45,11 +45,6 @@ impl Tools {
         command
     }
 
-    /// What native builds and benchmarks need: nothing beyond cargo.
-    pub fn ensure_native() -> Result<Self, String> {
-        Ok(Tools::new())
-    }
-
     /// What building and serving the playground needs.
     pub fn ensure_web() -> Result<Self, String> {
         let tools = Tools::new();
@@ -170,6 +165,23 @@ impl Tools {
         self.install(
             "chromium and chromium-driver",
             &mut apt(&["install", "-y", "chromium", "chromium-driver"]),
+        )
+    }
+
+    /// The npm packages the benchmarks compare against (tests/bench/package.json).
+    pub fn ensure_bench_peers(&self) -> Result<(), String> {
+        let dir = project_root().join("tests/bench");
+        if dir
+            .join("node_modules/@dagrejs/dagre/package.json")
+            .exists()
+        {
+            return Ok(());
+        }
+        self.install(
+            "the benchmark peers",
+            self.command("npm")
+                .current_dir(&dir)
+                .args(["install", "--no-audit", "--no-fund"]),
         )
     }
 

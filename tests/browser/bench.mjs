@@ -1,0 +1,102 @@
+// Browser benchmark of the built playground (run by `cargo xtask bench`, not by the tests):
+// first paint, keystroke-to-updated-graph for a 200-state definition, and the engine loop
+// and graph layout timed in wasm. Prints figures only.
+import { createServer } from 'node:http';
+import { readFile, readdir, stat } from 'node:fs/promises';
+import { gzipSync } from 'node:zlib';
+import { extname, join, normalize } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const { chromium } = require('playwright-core');
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const dist = join(root, 'dist');
+const types = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css' };
+const server = createServer(async (req, res) => {
+  const path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname)).replace(/^(\.\.[/\\])+/, '');
+  const file = join(dist, path.endsWith('/') ? path + 'index.html' : path);
+  try {
+    const body = await readFile(file);
+    res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream' });
+    res.end(body);
+  } catch {
+    res.writeHead(404);
+    res.end();
+  }
+});
+await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
+const url = `http://127.0.0.1:${server.address().port}/`;
+
+for (const file of await readdir(dist)) {
+  if (file.endsWith('.wasm')) {
+    const bytes = await readFile(join(dist, file));
+    console.log(`wasm bundle: ${bytes.length} bytes raw, ${gzipSync(bytes, { level: 9 }).length} bytes gzip -9`);
+  }
+}
+
+const browser = await chromium.launch({
+  executablePath: '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+});
+const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+const firstPaints = [];
+for (let i = 0; i < 5; i++) {
+  const started = Date.now();
+  await page.goto(url + `?run=${i}`);
+  await page.waitForSelector('g.node');
+  firstPaints.push(Date.now() - started);
+}
+firstPaints.sort((a, b) => a - b);
+console.log(`first graph on screen from localhost: median ${firstPaints[2]} ms (of ${firstPaints.join(', ')})`);
+
+// Keystroke to updated graph: replace the definition with a 200-state one, then type into a
+// Comment and time from the input event until the graph has been re-rendered.
+const definition = await page.evaluate(() => window.wasmBindings.bench_definition(143));
+await page.locator('textarea.definition').fill(definition);
+await page.waitForFunction(() => document.querySelectorAll('g.node').length > 150);
+const nodes = await page.locator('g.node').count();
+const timings = await page.evaluate(async () => {
+  const area = document.querySelector('textarea.definition');
+  const out = [];
+  for (let i = 0; i < 20; i++) {
+    const text = area.value.replace(/"StartAt"/, i % 2 ? '"StartAt"' : '"Comment": "x", "StartAt"');
+    area.value = i % 2 ? text.replace('"Comment": "x", ', '') : text;
+    const started = performance.now();
+    area.dispatchEvent(new Event('input', { bubbles: true }));
+    await new Promise((r) => setTimeout(r, 0));
+    const scripted = performance.now() - started;
+    await new Promise((r) => requestAnimationFrame(() => r()));
+    out.push(scripted);
+  }
+  return out;
+});
+timings.sort((a, b) => a - b);
+console.log(`keystroke to updated graph, ${nodes} nodes: median ${timings[10].toFixed(1)} ms script time (min ${timings[0].toFixed(1)}, max ${timings[19].toFixed(1)})`);
+
+const loop = await page.evaluate(() => {
+  const best = [];
+  for (let i = 0; i < 5; i++) {
+    const started = performance.now();
+    const transitions = window.wasmBindings.bench_counter_loop();
+    best.push([performance.now() - started, transitions]);
+  }
+  best.sort((a, b) => a[0] - b[0]);
+  return best[0];
+});
+console.log(`wasm counter loop: ${loop[1]} transitions in ${loop[0].toFixed(1)} ms = ${(loop[1] / loop[0] / 1000).toFixed(2)} M transitions/s`);
+
+for (const size of [36, 143, 430]) {
+  const [ms, crossings] = await page.evaluate((size) => {
+    let best = Infinity, crossings = 0;
+    for (let i = 0; i < 5; i++) {
+      const started = performance.now();
+      crossings = window.wasmBindings.bench_layout(size);
+      best = Math.min(best, performance.now() - started);
+    }
+    return [best, crossings];
+  }, size);
+  console.log(`wasm layout, generator size ${size} (parse + validate + layout): ${ms.toFixed(2)} ms, ${crossings} crossings`);
+}
+await browser.close();
+server.close();

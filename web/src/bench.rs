@@ -1,0 +1,55 @@
+//! Entry points the browser benchmark calls (through `window.wasmBindings`), so the engine and
+//! the layout are timed in wasm exactly as the playground runs them.
+
+use std::rc::Rc;
+
+use serde_json::json;
+use stepwise_asl::{load, LoadOptions, MachineType};
+use stepwise_engine::{Execution, HistoryMode, Options};
+use wasm_bindgen::prelude::wasm_bindgen;
+
+const COUNTER_LOOP: &str = r#"{
+  "StartAt": "Check",
+  "States": {
+    "Check": { "Type": "Choice", "Choices": [{ "Variable": "$.i", "NumericLessThan": 100000, "Next": "Increment" }], "Default": "Done" },
+    "Increment": { "Type": "Pass", "Parameters": { "i.$": "States.MathAdd($.i, 1)" }, "Next": "Check" },
+    "Done": { "Type": "Succeed" }
+  }
+}"#;
+
+/// Run the 100,000-iteration Choice/Pass counter loop (EXPRESS, no history); returns the
+/// number of state transitions.
+#[wasm_bindgen]
+pub fn bench_counter_loop() -> f64 {
+    let machine = load(COUNTER_LOOP, &LoadOptions::default())
+        .machine
+        .expect("the benchmark loop is valid");
+    let options = Options {
+        machine_type: MachineType::Express,
+        history: HistoryMode::None,
+        ..Options::default()
+    };
+    Execution::start(Rc::new(machine), json!({ "i": 0 }), options).transitions() as f64
+}
+
+/// Lay out a generated machine of about `states` states; returns the edge crossings.
+#[wasm_bindgen]
+pub fn bench_layout(states: usize) -> f64 {
+    let text = stepwise_graph::sample::definition(states);
+    let machine = load(&text, &LoadOptions::default())
+        .machine
+        .expect("generated machines are valid");
+    let graph = stepwise_graph::build(&machine);
+    stepwise_graph::layout(
+        &graph,
+        &stepwise_graph::estimate_text_width,
+        &stepwise_graph::Style::default(),
+    )
+    .crossings as f64
+}
+
+/// A generated definition of about `states` states (for the keystroke benchmark).
+#[wasm_bindgen]
+pub fn bench_definition(states: usize) -> String {
+    stepwise_graph::sample::definition(states)
+}

@@ -53,3 +53,15 @@ pub fn bench_layout(states: usize) -> f64 {
 pub fn bench_definition(states: usize) -> String {
     stepwise_graph::sample::definition(states)
 }
+
+/// Analyse a definition as the playground does on every change (load, validate, lint, lay out).
+#[wasm_bindgen]
+pub fn bench_analysis(text: &str) -> f64 {
+    crate::analysis::Analysis::of(text).diagnostics.len() as f64
+}
+
+/// Load and validate only (no layout), for comparison with [`bench_analysis`].
+#[wasm_bindgen]
+pub fn bench_load(text: &str) -> f64 {
+    load(text, &LoadOptions::default()).diagnostics.len() as f64
+}

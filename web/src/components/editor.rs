@@ -10,7 +10,7 @@ use crate::app::use_playground;
 use crate::highlight;
 
 /// One coloured, possibly underlined run of the text.
-#[derive(Clone, PartialEq)]
+#[derive(Clone, PartialEq, Eq, Hash)]
 struct Run {
     text: String,
     class: String,
@@ -18,6 +18,8 @@ struct Run {
 }
 
 /// Split the coloured pieces at diagnostic boundaries and mark the underlined runs.
+/// Linear in the text plus the diagnostics' spans: the segments between boundaries each know
+/// their worst covering diagnostic, and pieces find their segments by binary search.
 fn decorate(text: &str, diagnostics: &[Diagnostic]) -> Vec<Run> {
     let spans: Vec<(usize, usize, &Diagnostic)> = diagnostics
         .iter()
@@ -37,35 +39,93 @@ fn decorate(text: &str, diagnostics: &[Diagnostic]) -> Vec<Run> {
         .collect();
     cuts.sort_unstable();
     cuts.dedup();
+    // covering[i]: the worst diagnostic over the segment that starts at cuts[i].
+    let mut covering: Vec<Option<&Diagnostic>> = vec![None; cuts.len()];
+    for &(start, end, d) in &spans {
+        let first = cuts.partition_point(|&c| c < start);
+        for slot in covering
+            .iter_mut()
+            .take(cuts.partition_point(|&c| c < end))
+            .skip(first)
+        {
+            if slot.is_none_or(|w| d.severity < w.severity) {
+                *slot = Some(d);
+            }
+        }
+    }
+    let worst_at = |position: usize| -> Option<&Diagnostic> {
+        let i = cuts.partition_point(|&c| c <= position);
+        i.checked_sub(1).and_then(|i| covering[i])
+    };
     let mut runs = Vec::new();
     for piece in highlight::pieces(text) {
         let end = piece.start + piece.text.len();
         let mut from = piece.start;
-        for &cut in cuts
-            .iter()
-            .filter(|&&c| c > piece.start && c < end)
-            .chain(std::iter::once(&end))
-        {
-            let hit = spans
-                .iter()
-                .filter(|(s, e, _)| *s <= from && from < *e)
-                .min_by_key(|(_, _, d)| d.severity);
+        let inner = cuts.partition_point(|&c| c <= piece.start)..cuts.partition_point(|&c| c < end);
+        for &cut in cuts[inner].iter().chain(std::iter::once(&end)) {
+            let hit = worst_at(from);
             let class = match hit {
-                Some((_, _, d)) if d.severity == Severity::Error => {
-                    format!("{} diag-error", piece.class)
-                }
+                Some(d) if d.severity == Severity::Error => format!("{} diag-error", piece.class),
                 Some(_) => format!("{} diag-warning", piece.class),
                 None => piece.class.to_owned(),
             };
             runs.push(Run {
                 text: text[from..cut].to_owned(),
                 class,
-                title: hit.map(|(_, _, d)| format!("{} {}", d.code, d.message)),
+                title: hit.map(|d| format!("{} {}", d.code, d.message)),
             });
             from = cut;
         }
     }
     runs
+}
+
+/// A line of coloured runs with a key that stays the same while the line does (its content
+/// hash and how many identical lines came before it), so unchanged lines keep their DOM.
+#[derive(Clone)]
+struct Line {
+    key: (u64, usize),
+    runs: std::sync::Arc<[Run]>,
+}
+
+impl PartialEq for Line {
+    fn eq(&self, other: &Self) -> bool {
+        self.key == other.key
+    }
+}
+
+fn lines(runs: Vec<Run>) -> Vec<Line> {
+    use std::hash::{Hash, Hasher};
+    let mut lines: Vec<Vec<Run>> = vec![Vec::new()];
+    for run in runs {
+        let mut parts = run.text.split('\n').peekable();
+        while let Some(part) = parts.next() {
+            if !part.is_empty() {
+                lines.last_mut().expect("non-empty").push(Run {
+                    text: part.to_owned(),
+                    ..run.clone()
+                });
+            }
+            if parts.peek().is_some() {
+                lines.push(Vec::new());
+            }
+        }
+    }
+    let mut seen: std::collections::HashMap<u64, usize> = std::collections::HashMap::new();
+    lines
+        .into_iter()
+        .map(|runs| {
+            let mut hasher = std::collections::hash_map::DefaultHasher::new();
+            runs.hash(&mut hasher);
+            let hash = hasher.finish();
+            let count = seen.entry(hash).or_default();
+            *count += 1;
+            Line {
+                key: (hash, *count),
+                runs: runs.into(),
+            }
+        })
+        .collect()
 }
 
 /// UTF-16 offset (what textareas use) of a byte offset.
@@ -80,7 +140,10 @@ pub fn Editor() -> impl IntoView {
     let area: NodeRef<html::Textarea> = NodeRef::new();
     let coloured: NodeRef<html::Pre> = NodeRef::new();
     let gutter: NodeRef<html::Div> = NodeRef::new();
-    let runs = Memo::new(move |_| pg.analysis.with(|a| decorate(&a.source, &a.diagnostics)));
+    let coloured_lines = Memo::new(move |_| {
+        pg.analysis
+            .with(|a| lines(decorate(&a.source, &a.diagnostics)))
+    });
     // Gutter: one row per line, marked with the worst diagnostic starting there.
     let gutter_rows = Memo::new(move |_| {
         pg.analysis.with(|a| {
@@ -215,8 +278,13 @@ pub fn Editor() -> impl IntoView {
                 </div>
                 <div class="surface">
                     <pre class="coloured" node_ref=coloured aria-hidden="true">
-                        {move || runs.get().into_iter().map(|r| view! { <span class=r.class title=r.title>{r.text}</span> }).collect_view()}
-                        "\n"
+                        <For
+                            each=move || coloured_lines.get()
+                            key=|line| line.key
+                            children=|line| view! {
+                                <div class="line">{line.runs.iter().cloned().map(|r| view! { <span class=r.class title=r.title>{r.text}</span> }).collect_view()}</div>
+                            }
+                        />
                     </pre>
                     <textarea
                         class="definition"

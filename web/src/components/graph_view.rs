@@ -79,6 +79,7 @@ pub fn GraphView() -> impl IntoView {
                 .unwrap_or_default()
         })
     });
+    let has_drawing = Memo::new(move |_| pg.drawing.with(Option::is_some));
     let drag = RwSignal::new(None::<(i32, i32)>);
     let on_wheel = move |ev: web_sys::WheelEvent| {
         ev.prevent_default();
@@ -195,29 +196,36 @@ pub fn GraphView() -> impl IntoView {
         <div class="graph" on:wheel=on_wheel on:mousemove=on_move on:mouseup=move |_| drag.set(None) on:mouseleave=move |_| drag.set(None)
              on:mousedown=move |ev: web_sys::MouseEvent| drag.set(Some((ev.client_x(), ev.client_y())))>
             <button class="fit" on:click=move |_| fit() title="Fit the drawing to the pane">"Fit"</button>
-            {move || match pg.drawing.get() {
-                None => view! { <p class="empty">"Fix the definition's errors to see its graph."</p> }.into_any(),
-                Some(drawing) => {
-                    let (x, y, w, h) = view_box.get();
-                    view! {
-                        <svg class="state-graph" viewBox=format!("{x} {y} {w} {h}") preserveAspectRatio="xMidYMin meet">
-                            <defs>
-                                <marker id="arrowhead" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
-                                    <path d="M0,0 L10,5 L0,10 z"></path>
-                                </marker>
-                            </defs>
-                            {drawing.nodes.iter().filter(|n| n.container).cloned().map(node_view).collect_view()}
-                            {drawing.scopes.iter().map(|s| view! {
-                                <rect class="scope" x=s.rect.x y=s.rect.y width=s.rect.width height=s.rect.height rx="6"></rect>
-                            }).collect_view()}
-                            {drawing.edges.iter().cloned().map(edge_view).collect_view()}
-                            {drawing.nodes.iter().filter(|n| !n.container).cloned().map(node_view).collect_view()}
-                        </svg>
-                    }.into_any()
-                }
+            {move || if has_drawing.get() {
+                view! {
+                    <svg class="state-graph" viewBox=move || { let (x, y, w, h) = view_box.get(); format!("{x} {y} {w} {h}") } preserveAspectRatio="xMidYMin meet">
+                        <defs>
+                            <marker id="arrowhead" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
+                                <path d="M0,0 L10,5 L0,10 z"></path>
+                            </marker>
+                        </defs>
+                        // Keyed by geometry: while typing, unchanged parts of the drawing keep their DOM.
+                        <For each=move || laid(pg.drawing, |d| d.nodes.iter().filter(|n| n.container).cloned().collect()) key=|n| format!("{}{:?}", n.id, n.rect) children=node_view />
+                        <For each=move || laid(pg.drawing, |d| d.scopes.clone()) key=|s| format!("{}{:?}", s.id, s.rect) children=|s| view! {
+                            <rect class="scope" x=s.rect.x y=s.rect.y width=s.rect.width height=s.rect.height rx="6"></rect>
+                        } />
+                        <For each=move || laid(pg.drawing, |d| d.edges.clone()) key=|e| format!("{}{:?}{:?}", e.id, e.points, e.label) children=edge_view />
+                        <For each=move || laid(pg.drawing, |d| d.nodes.iter().filter(|n| !n.container).cloned().collect()) key=|n| format!("{}{:?}", n.id, n.rect) children=node_view />
+                    </svg>
+                }.into_any()
+            } else {
+                view! { <p class="empty">"Fix the definition's errors to see its graph."</p> }.into_any()
             }}
         </div>
     }
+}
+
+/// A part of the current drawing (empty while there is none).
+fn laid<T>(
+    drawing: Memo<Option<stepwise_graph::Layout>>,
+    part: impl Fn(&stepwise_graph::Layout) -> Vec<T>,
+) -> Vec<T> {
+    drawing.with(|d| d.as_ref().map(part).unwrap_or_default())
 }
 
 /// Byte offset of `"name":` in the definition text (where a click on a state should jump).

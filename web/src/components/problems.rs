@@ -13,25 +13,22 @@ pub fn Problems() -> impl IntoView {
         <div class="problems">
             <h3>"Problems"</h3>
             <ul class="diagnostics">
-                {move || {
-                    pg.analysis.with(|a| {
-                        a.diagnostics
-                            .iter()
-                            .map(|d| {
-                                let class = if d.severity == Severity::Error { "error" } else { "warning" };
-                                let offset = d.span.start;
-                                view! {
-                                    <li class=class on:click=move |_| pg.jump_to.set(Some(offset))>
-                                        <span class="where">{format!("{}:{}", d.start.line, d.start.column)}</span>
-                                        <span class="message">{d.message.clone()}</span>
-                                        <span class="code">{d.code}</span>
-                                        {d.hint.clone().map(|h| view! { <span class="hint">{h}</span> })}
-                                    </li>
-                                }
-                            })
-                            .collect_view()
-                    })
-                }}
+                <For
+                    each=move || pg.analysis.with(|a| a.diagnostics.clone())
+                    key=|d| (d.code, d.span.start, d.span.end, d.message.clone())
+                    children=move |d| {
+                        let class = if d.severity == Severity::Error { "error" } else { "warning" };
+                        let offset = d.span.start;
+                        view! {
+                            <li class=class on:click=move |_| pg.jump_to.set(Some(offset))>
+                                <span class="where">{format!("{}:{}", d.start.line, d.start.column)}</span>
+                                <span class="message">{d.message.clone()}</span>
+                                <span class="code">{d.code}</span>
+                                {d.hint.clone().map(|h| view! { <span class="hint">{h}</span> })}
+                            </li>
+                        }
+                    }
+                />
             </ul>
         </div>
     }

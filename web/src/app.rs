@@ -144,15 +144,19 @@ pub fn App() -> impl IntoView {
         execution: StoredValue::new_local(None),
     };
     provide_context(playground);
-    // Nothing typed is ever lost: every change is saved.
+    // Nothing typed is ever lost: every change is saved, a moment after typing pauses.
+    let pending_save: StoredValue<Option<gloo_timers::callback::Timeout>, LocalStorage> =
+        StoredValue::new_local(None);
     Effect::new(move |_| {
-        Workspace {
+        let workspace = Workspace {
             definition: playground.definition.get(),
             input: playground.input.get(),
             mocks: playground.mocks.get(),
             test_case: playground.test_case.get(),
-        }
-        .save()
+        };
+        pending_save.set_value(Some(gloo_timers::callback::Timeout::new(250, move || {
+            workspace.save()
+        })));
     });
     view! {
         <Header />

@@ -1,9 +1,14 @@
 //! The definition editor: a textarea over a coloured copy of its text, with line numbers,
 //! diagnostic underlines and gutter markers, auto-indent, bracket pairing and Format.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+use std::sync::Arc;
+
 use leptos::html;
 use leptos::prelude::*;
-use stepwise_asl::{Diagnostic, Severity};
+use stepwise_asl::Diagnostic;
 use wasm_bindgen::JsCast;
 
 use crate::app::use_playground;
@@ -17,67 +22,13 @@ struct Run {
     title: Option<String>,
 }
 
-/// Split the coloured pieces at diagnostic boundaries and mark the underlined runs.
-/// Linear in the text plus the diagnostics' spans: the segments between boundaries each know
-/// their worst covering diagnostic, and pieces find their segments by binary search.
-fn decorate(text: &str, diagnostics: &[Diagnostic]) -> Vec<Run> {
-    let spans: Vec<(usize, usize, &Diagnostic)> = diagnostics
-        .iter()
-        .map(|d| {
-            let end = if d.span.end > d.span.start {
-                d.span.end
-            } else {
-                (d.span.start + 1).min(text.len())
-            };
-            (d.span.start.min(text.len()), end.min(text.len()), d)
-        })
-        .collect();
-    let mut cuts: Vec<usize> = spans
-        .iter()
-        .flat_map(|&(s, e, _)| [s, e])
-        .filter(|&c| text.is_char_boundary(c))
-        .collect();
-    cuts.sort_unstable();
-    cuts.dedup();
-    // covering[i]: the worst diagnostic over the segment that starts at cuts[i].
-    let mut covering: Vec<Option<&Diagnostic>> = vec![None; cuts.len()];
-    for &(start, end, d) in &spans {
-        let first = cuts.partition_point(|&c| c < start);
-        for slot in covering
-            .iter_mut()
-            .take(cuts.partition_point(|&c| c < end))
-            .skip(first)
-        {
-            if slot.is_none_or(|w| d.severity < w.severity) {
-                *slot = Some(d);
-            }
-        }
-    }
-    let worst_at = |position: usize| -> Option<&Diagnostic> {
-        let i = cuts.partition_point(|&c| c <= position);
-        i.checked_sub(1).and_then(|i| covering[i])
-    };
-    let mut runs = Vec::new();
-    for piece in highlight::pieces(text) {
-        let end = piece.start + piece.text.len();
-        let mut from = piece.start;
-        let inner = cuts.partition_point(|&c| c <= piece.start)..cuts.partition_point(|&c| c < end);
-        for &cut in cuts[inner].iter().chain(std::iter::once(&end)) {
-            let hit = worst_at(from);
-            let class = match hit {
-                Some(d) if d.severity == Severity::Error => format!("{} diag-error", piece.class),
-                Some(_) => format!("{} diag-warning", piece.class),
-                None => piece.class.to_owned(),
-            };
-            runs.push(Run {
-                text: text[from..cut].to_owned(),
-                class,
-                title: hit.map(|d| format!("{} {}", d.code, d.message)),
-            });
-            from = cut;
-        }
-    }
-    runs
+/// A diagnostic's stretch of one line: byte range within the line, severity, tooltip.
+#[derive(Clone, PartialEq, Eq, Hash)]
+struct Mark {
+    start: usize,
+    end: usize,
+    error: bool,
+    title: String,
 }
 
 /// A line of coloured runs with a key that stays the same while the line does (its content
@@ -85,7 +36,7 @@ fn decorate(text: &str, diagnostics: &[Diagnostic]) -> Vec<Run> {
 #[derive(Clone)]
 struct Line {
     key: (u64, usize),
-    runs: std::sync::Arc<[Run]>,
+    runs: Arc<[Run]>,
 }
 
 impl PartialEq for Line {
@@ -94,38 +45,106 @@ impl PartialEq for Line {
     }
 }
 
-fn lines(runs: Vec<Run>) -> Vec<Line> {
-    use std::hash::{Hash, Hasher};
-    let mut lines: Vec<Vec<Run>> = vec![Vec::new()];
-    for run in runs {
-        let mut parts = run.text.split('\n').peekable();
-        while let Some(part) = parts.next() {
-            if !part.is_empty() {
-                lines.last_mut().expect("non-empty").push(Run {
-                    text: part.to_owned(),
-                    ..run.clone()
-                });
+thread_local! {
+    // Most lines are unchanged between keystrokes: colour each distinct line once.
+    static COLOURED: RefCell<HashMap<(String, Vec<Mark>), Arc<[Run]>>> = RefCell::new(HashMap::new());
+}
+
+/// The coloured lines of `text`, with diagnostics underlined.
+fn lines(text: &str, diagnostics: &[Diagnostic]) -> Vec<Line> {
+    let mut starts = vec![0];
+    starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+    let mut marks: Vec<Vec<Mark>> = vec![Vec::new(); starts.len()];
+    for d in diagnostics {
+        let (start, end) = (
+            d.span.start.min(text.len()),
+            d.span.end.max(d.span.start + 1).min(text.len()),
+        );
+        let first = starts.partition_point(|&s| s <= start) - 1;
+        for (line, &line_start) in starts.iter().enumerate().skip(first) {
+            let line_end = starts.get(line + 1).map_or(text.len(), |&next| next - 1);
+            if line_start > end || (line_start == end && end > start) {
+                break;
             }
-            if parts.peek().is_some() {
-                lines.push(Vec::new());
-            }
+            let mark = Mark {
+                start: start.max(line_start) - line_start,
+                end: end.min(line_end) - line_start,
+                error: d.is_error(),
+                title: format!("{} {}", d.code, d.message),
+            };
+            marks[line].push(mark);
         }
     }
-    let mut seen: std::collections::HashMap<u64, usize> = std::collections::HashMap::new();
-    lines
-        .into_iter()
-        .map(|runs| {
-            let mut hasher = std::collections::hash_map::DefaultHasher::new();
-            runs.hash(&mut hasher);
-            let hash = hasher.finish();
-            let count = seen.entry(hash).or_default();
-            *count += 1;
-            Line {
-                key: (hash, *count),
-                runs: runs.into(),
-            }
-        })
-        .collect()
+    let mut seen: HashMap<u64, usize> = HashMap::new();
+    COLOURED.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        if cache.len() > 20_000 {
+            cache.clear();
+        }
+        starts
+            .iter()
+            .enumerate()
+            .map(|(line, &line_start)| {
+                let line_end = starts.get(line + 1).map_or(text.len(), |&next| next - 1);
+                let key = (
+                    text[line_start..line_end].to_owned(),
+                    std::mem::take(&mut marks[line]),
+                );
+                let mut hasher = std::collections::hash_map::DefaultHasher::new();
+                key.hash(&mut hasher);
+                let hash = hasher.finish();
+                let runs = cache
+                    .entry(key)
+                    .or_insert_with_key(|(line, marks)| colour_line(line, marks))
+                    .clone();
+                let count = seen.entry(hash).or_default();
+                *count += 1;
+                Line {
+                    key: (hash, *count),
+                    runs,
+                }
+            })
+            .collect()
+    })
+}
+
+/// Colour one line and split it at its marks' boundaries.
+fn colour_line(line: &str, marks: &[Mark]) -> Arc<[Run]> {
+    let mut cuts: Vec<usize> = marks
+        .iter()
+        .flat_map(|m| [m.start, m.end])
+        .filter(|&c| line.is_char_boundary(c))
+        .collect();
+    cuts.sort_unstable();
+    cuts.dedup();
+    let mut runs = Vec::new();
+    for piece in highlight::pieces(line) {
+        let end = piece.start + piece.text.len();
+        let mut from = piece.start;
+        for cut in cuts
+            .iter()
+            .copied()
+            .filter(|&c| c > piece.start && c < end)
+            .chain(std::iter::once(end))
+        {
+            let hit = marks
+                .iter()
+                .filter(|m| m.start <= from && from < m.end.max(m.start + 1))
+                .min_by_key(|m| !m.error);
+            let class = match hit {
+                Some(m) if m.error => format!("{} diag-error", piece.class),
+                Some(_) => format!("{} diag-warning", piece.class),
+                None => piece.class.to_owned(),
+            };
+            runs.push(Run {
+                text: line[from..cut].to_owned(),
+                class,
+                title: hit.map(|m| m.title.clone()),
+            });
+            from = cut;
+        }
+    }
+    runs.into()
 }
 
 /// UTF-16 offset (what textareas use) of a byte offset.
@@ -140,10 +159,7 @@ pub fn Editor() -> impl IntoView {
     let area: NodeRef<html::Textarea> = NodeRef::new();
     let coloured: NodeRef<html::Pre> = NodeRef::new();
     let gutter: NodeRef<html::Div> = NodeRef::new();
-    let coloured_lines = Memo::new(move |_| {
-        pg.analysis
-            .with(|a| lines(decorate(&a.source, &a.diagnostics)))
-    });
+    let coloured_lines = Memo::new(move |_| pg.analysis.with(|a| lines(&a.source, &a.diagnostics)));
     // Gutter: one row per line, marked with the worst diagnostic starting there.
     let gutter_rows = Memo::new(move |_| {
         pg.analysis.with(|a| {
@@ -177,6 +193,16 @@ pub fn Editor() -> impl IntoView {
             gutter.set_scroll_top(area.scroll_top());
         }
     };
+    // The text area is written only when the text changed elsewhere (an example, Format):
+    // writing back what was just typed would re-lay out the whole text on every keystroke.
+    Effect::new(move |_| {
+        let text = pg.definition.get();
+        if let Some(area) = area.get() {
+            if area.value() != text {
+                area.set_value(&text);
+            }
+        }
+    });
     // Jump requests from the problems list and the graph.
     Effect::new(move |_| {
         if let (Some(offset), Some(area)) = (pg.jump_to.get(), area.get()) {
@@ -292,7 +318,6 @@ pub fn Editor() -> impl IntoView {
                         spellcheck="false"
                         autocomplete="off"
                         aria-label="State machine definition"
-                        prop:value=move || pg.definition.get()
                         on:input=move |ev| {
                             let target = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlTextAreaElement>().ok());
                             if let Some(t) = target {

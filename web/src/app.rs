@@ -104,6 +104,26 @@ impl Playground {
         self.reset();
     }
 
+    /// The workspace as it is now (tracked, for effects).
+    pub fn workspace(&self) -> Workspace {
+        Workspace {
+            definition: self.definition.get(),
+            input: self.input.get(),
+            mocks: self.mocks.get(),
+            test_case: self.test_case.get(),
+        }
+    }
+
+    /// The workspace as it is now, without subscribing.
+    pub fn workspace_untracked(&self) -> Workspace {
+        Workspace {
+            definition: self.definition.get_untracked(),
+            input: self.input.get_untracked(),
+            mocks: self.mocks.get_untracked(),
+            test_case: self.test_case.get_untracked(),
+        }
+    }
+
     /// Forget the run.
     pub fn reset(&self) {
         self.playing.set(false);
@@ -144,20 +164,17 @@ pub fn App() -> impl IntoView {
         execution: StoredValue::new_local(None),
     };
     provide_context(playground);
-    // Nothing typed is ever lost: every change is saved, a moment after typing pauses.
+    // Nothing typed is ever lost: every change is saved a moment after typing pauses, and at
+    // once when the page goes away (a reload, a closed tab).
     let pending_save: StoredValue<Option<gloo_timers::callback::Timeout>, LocalStorage> =
         StoredValue::new_local(None);
     Effect::new(move |_| {
-        let workspace = Workspace {
-            definition: playground.definition.get(),
-            input: playground.input.get(),
-            mocks: playground.mocks.get(),
-            test_case: playground.test_case.get(),
-        };
+        let workspace = playground.workspace();
         pending_save.set_value(Some(gloo_timers::callback::Timeout::new(250, move || {
             workspace.save()
         })));
     });
+    save_when_leaving(playground);
     view! {
         <Header />
         <main class="playground">
@@ -174,6 +191,20 @@ pub fn App() -> impl IntoView {
             </section>
         </main>
     }
+}
+
+/// Save the workspace when the page is hidden or unloaded (the listener lives as long as the page).
+fn save_when_leaving(playground: Playground) {
+    use wasm_bindgen::JsCast;
+    let save = wasm_bindgen::closure::Closure::<dyn Fn()>::new(move || {
+        playground.workspace_untracked().save()
+    });
+    if let Some(window) = web_sys::window() {
+        for event in ["pagehide", "beforeunload"] {
+            let _ = window.add_event_listener_with_callback(event, save.as_ref().unchecked_ref());
+        }
+    }
+    save.forget();
 }
 
 /// The playground state, from context.

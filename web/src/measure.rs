@@ -17,16 +17,26 @@ thread_local! {
     };
 }
 
+#[cfg(target_arch = "wasm32")]
+thread_local! {
+    // Labels repeat on every keystroke; asking the canvas again would cost a JS call each.
+    static CACHE: std::cell::RefCell<std::collections::HashMap<String, f64>> = Default::default();
+}
+
 /// The width of `text` in the graph's font, in pixels.
 pub fn text_width(text: &str) -> f64 {
     #[cfg(target_arch = "wasm32")]
     {
+        if let Some(width) = CACHE.with(|c| c.borrow().get(text).copied()) {
+            return width;
+        }
         let measured = CONTEXT.with(|c| {
             c.as_ref()
                 .and_then(|c| c.measure_text(text).ok())
                 .map(|m| m.width())
         });
         if let Some(width) = measured {
+            CACHE.with(|c| c.borrow_mut().insert(text.to_owned(), width));
             return width;
         }
     }

@@ -15,6 +15,9 @@ pub struct Event {
     pub previous_event_id: u64,
     /// Virtual time, ISO 8601 with milliseconds.
     pub timestamp: String,
+    /// Virtual time in milliseconds since the epoch (orders interleaved branches).
+    #[serde(skip)]
+    pub millis: i64,
     /// The AWS event type, e.g. `TaskStateEntered`.
     #[serde(rename = "type")]
     pub kind: &'static str,
@@ -76,11 +79,41 @@ impl History {
                 id: self.count,
                 previous_event_id: self.count - 1,
                 timestamp: stepwise_asl::timestamp::format_millis(now_millis),
+                millis: now_millis,
                 kind,
                 details: map,
             });
         }
         self.count
+    }
+}
+
+impl History {
+    /// Where the next event will go (the start of a fan-out's events).
+    pub(crate) fn mark(&self) -> usize {
+        self.events.len()
+    }
+
+    /// Settle the events recorded since `mark` by branches that ran one after another as if
+    /// they had run side by side: keep those `keep` accepts, order them by virtual time (a
+    /// stable sort, so each branch keeps its own order), and number them again.
+    pub(crate) fn interleave(&mut self, mark: usize, keep: impl Fn(&Event) -> bool) {
+        if self.mode == HistoryMode::None || mark >= self.events.len() {
+            return;
+        }
+        let first_id = self.events[mark].id;
+        let mut position = 0;
+        self.events.retain(|event| {
+            let at = position;
+            position += 1;
+            at < mark || keep(event)
+        });
+        self.events[mark..].sort_by_key(|event| event.millis);
+        for (offset, event) in self.events[mark..].iter_mut().enumerate() {
+            event.id = first_id + offset as u64;
+            event.previous_event_id = event.id - 1;
+        }
+        self.count = first_id - 1 + (self.events.len() - mark) as u64;
     }
 }
 

@@ -31,6 +31,7 @@ pub mod env;
 pub mod failure;
 pub mod history;
 pub mod intrinsics;
+pub mod items;
 pub mod jsonata;
 pub mod jsonpath;
 pub mod mock;
@@ -42,7 +43,7 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 use serde::Serialize;
-use serde_json::{json, Value};
+use serde_json::Value;
 use stepwise_asl::model::StateMachine;
 use stepwise_asl::MachineType;
 
@@ -114,7 +115,7 @@ pub enum Status {
     Waiting,
 }
 
-/// A callback answer, keyed by task token.
+/// What the outside world said about a callback task, keyed by task token.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Answer {
     /// SendTaskSuccess.
@@ -126,7 +127,12 @@ pub enum Answer {
         /// The cause.
         cause: String,
     },
+    /// SendTaskHeartbeat.
+    Heartbeat,
 }
+
+/// Every answer each token got, with the virtual time it arrived at.
+pub(crate) type Answers = HashMap<String, Vec<(i64, Answer)>>;
 
 /// A callback task waiting for its token.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -137,6 +143,24 @@ pub struct Pending {
     pub state: String,
     /// What was sent to the integration.
     pub input: Value,
+    /// When the task was scheduled (virtual milliseconds since the epoch).
+    pub since_millis: i64,
+}
+
+/// One child execution of a distributed Map run.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ChildExecution {
+    /// The Map state that ran it.
+    pub map_state: String,
+    /// The Map Run's ARN.
+    pub map_run_arn: String,
+    /// The child's execution ARN.
+    pub execution_arn: String,
+    /// How it ended.
+    pub status: Status,
+    /// Its own history (empty with `HistoryMode::None`).
+    pub history: Vec<Event>,
 }
 
 /// Errors of the callback API, named as AWS names them.
@@ -146,7 +170,9 @@ pub enum ApiError {
     TaskDoesNotExist,
     /// `InvalidToken`: the token is malformed.
     InvalidToken,
-    /// `ExecutionDoesNotExist`-like: the execution is not running.
+    /// `TaskTimedOut`: the task this token belonged to has timed out.
+    TaskTimedOut,
+    /// `ExecutionDoesNotExist`-like: the execution is not running (for advance and stop).
     NotRunning,
 }
 
@@ -160,7 +186,11 @@ pub struct Execution {
     machine: Rc<StateMachine>,
     input: Value,
     options: Options,
-    answers: HashMap<String, Answer>,
+    answers: Answers,
+    /// Virtual time that has passed while the execution waited on callbacks.
+    wait_clock: Option<i64>,
+    /// StopExecution's error and cause.
+    stopped: Option<Failure>,
     outcome: Outcome,
     cursor: usize,
 }
@@ -174,7 +204,10 @@ struct Outcome {
     event_count: u64,
     transitions: u64,
     pending: Vec<Pending>,
+    timed_out_tokens: Vec<String>,
     unmocked: Vec<String>,
+    children: Vec<ChildExecution>,
+    written: Vec<(String, String, Value)>,
     end_millis: i64,
 }
 
@@ -186,6 +219,8 @@ impl Execution {
             input,
             options,
             answers: HashMap::new(),
+            wait_clock: None,
+            stopped: None,
             outcome: Outcome::default(),
             cursor: 0,
         };
@@ -194,73 +229,34 @@ impl Execution {
     }
 
     fn compute(&mut self) {
-        let mut runner = run::Runner::new(&self.options, &self.answers, self.input.clone());
-        let input = self.input.clone();
-        runner.emit("ExecutionStarted", || {
-            Some((
-                "executionStartedEventDetails",
-                history::details(
-                    [(
-                        "roleArn",
-                        json!(format!(
-                            "arn:aws:iam::{}:role/StepFunctionsRole",
-                            self.options.account
-                        )),
-                    )],
-                    &[("input", &input)],
-                ),
-            ))
-        });
-        let mut vars = env::Vars::new();
-        let result = runner.run_scope(&self.machine.states, input, &mut vars);
+        let mut runner = run::Runner::new(
+            &self.options,
+            &self.answers,
+            self.wait_clock,
+            self.input.clone(),
+        );
         let deadline = self
             .machine
             .timeout_seconds
             .map(|s| self.options.start_time_millis + s as i64 * 1000);
-        let (status, output, failure) = match result {
-            _ if deadline.is_some_and(|d| runner.now > d) => {
-                runner.now = deadline.unwrap_or(runner.now);
-                let failure = Failure::new(
-                    "States.Timeout",
-                    "The execution exceeded its TimeoutSeconds",
-                );
-                runner.emit("ExecutionTimedOut", || {
-                    Some((
-                        "executionTimedOutEventDetails",
-                        json!({ "error": failure.error, "cause": failure.cause }),
-                    ))
-                });
-                (Status::TimedOut, None, Some(failure))
-            }
-            Ok(output) => {
-                runner.emit("ExecutionSucceeded", || {
-                    Some((
-                        "executionSucceededEventDetails",
-                        history::details([], &[("output", &output)]),
-                    ))
-                });
-                (Status::Succeeded, Some(output), None)
-            }
-            Err(run::Stop::Fail(failure)) => {
-                runner.emit("ExecutionFailed", || {
-                    Some((
-                        "executionFailedEventDetails",
-                        json!({ "error": failure.error, "cause": failure.cause }),
-                    ))
-                });
-                (Status::Failed, None, Some(failure))
-            }
-            Err(run::Stop::Wait) => (Status::Waiting, None, None),
-        };
+        let ended = runner.execute(
+            &self.machine.states,
+            self.input.clone(),
+            deadline,
+            self.stopped.as_ref(),
+        );
         self.outcome = Outcome {
-            status: Some(status),
-            output,
-            failure,
+            status: Some(ended.status),
+            output: ended.output,
+            failure: ended.failure,
             events: std::mem::take(&mut runner.history.events),
             event_count: runner.history.count,
             transitions: runner.transitions,
             pending: std::mem::take(&mut runner.pending),
+            timed_out_tokens: std::mem::take(&mut runner.timed_out_tokens),
             unmocked: std::mem::take(&mut runner.unmocked),
+            children: std::mem::take(&mut runner.children),
+            written: std::mem::take(&mut runner.written),
             end_millis: runner.now,
         };
     }
@@ -310,6 +306,49 @@ impl Execution {
         &self.outcome.pending
     }
 
+    /// The child executions of distributed Map runs, in the order they started.
+    pub fn children(&self) -> &[ChildExecution] {
+        &self.outcome.children
+    }
+
+    /// What distributed Maps' ResultWriters wrote, as (bucket, key, content): the manifest
+    /// and the SUCCEEDED / FAILED result files.
+    pub fn written_objects(&self) -> &[(String, String, Value)] {
+        &self.outcome.written
+    }
+
+    /// The virtual time now: while waiting, the latest of when the wait began and the time
+    /// [`Execution::advance`] moved to.
+    pub fn now_millis(&self) -> i64 {
+        let waiting_since = self.outcome.pending.iter().map(|p| p.since_millis).max();
+        match (self.wait_clock, waiting_since) {
+            (Some(clock), Some(since)) => clock.max(since),
+            (clock, since) => clock.or(since).unwrap_or(self.outcome.end_millis),
+        }
+    }
+
+    /// Let `seconds` of virtual time pass while the execution waits on callbacks: heartbeat
+    /// and task timeouts, and the machine's TimeoutSeconds, fire when their time comes.
+    pub fn advance(&mut self, seconds: u64) -> Result<(), ApiError> {
+        if self.status() != Status::Waiting {
+            return Err(ApiError::NotRunning);
+        }
+        self.wait_clock = Some(self.now_millis() + seconds as i64 * 1000);
+        self.compute();
+        Ok(())
+    }
+
+    /// StopExecution: a waiting execution ends ABORTED (ExecutionAborted, at the virtual time now).
+    pub fn stop(&mut self, error: &str, cause: &str) -> Result<(), ApiError> {
+        if self.status() != Status::Waiting {
+            return Err(ApiError::NotRunning);
+        }
+        self.wait_clock = Some(self.now_millis());
+        self.stopped = Some(Failure::new(error, cause));
+        self.compute();
+        Ok(())
+    }
+
     /// Reveal the next event; `None` at the end of the history so far.
     pub fn step(&mut self) -> Option<&Event> {
         let event = self.outcome.events.get(self.cursor)?;
@@ -349,17 +388,28 @@ impl Execution {
         )
     }
 
+    /// SendTaskHeartbeat: the task's HeartbeatSeconds count again from now.
+    pub fn send_task_heartbeat(&mut self, token: &str) -> Result<(), ApiError> {
+        self.answer(token, Answer::Heartbeat)
+    }
+
     fn answer(&mut self, token: &str, answer: Answer) -> Result<(), ApiError> {
-        if self.status() != Status::Waiting {
-            return Err(ApiError::NotRunning);
-        }
         if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
             return Err(ApiError::InvalidToken);
         }
-        if !self.outcome.pending.iter().any(|p| p.token == token) {
+        if self.outcome.timed_out_tokens.iter().any(|t| t == token) {
+            return Err(ApiError::TaskTimedOut);
+        }
+        if self.status() != Status::Waiting
+            || !self.outcome.pending.iter().any(|p| p.token == token)
+        {
             return Err(ApiError::TaskDoesNotExist);
         }
-        self.answers.insert(token.to_owned(), answer);
+        let at = self.now_millis();
+        self.answers
+            .entry(token.to_owned())
+            .or_default()
+            .push((at, answer));
         self.compute();
         Ok(())
     }

@@ -23,16 +23,26 @@ pub enum Response {
     },
 }
 
-/// The responses of one test case, by state name, each a list of (first call, last call, response).
+/// A mocked answer and how long, in virtual time, the task takes to give it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Mocked {
+    /// What the task answers.
+    pub response: Response,
+    /// `DurationSeconds` (a Stepwise extension beside `Return`/`Throw`, so Task timeouts and
+    /// heartbeats can be exercised), in milliseconds; 0 when absent.
+    pub duration_millis: i64,
+}
+
+/// The responses of one test case, by state name, each a list of (first call, last call, answer).
 #[derive(Debug, Clone, Default)]
 pub struct TestCase {
-    by_state: HashMap<String, Vec<(usize, usize, Response)>>,
+    by_state: HashMap<String, Vec<(usize, usize, Mocked)>>,
 }
 
 impl TestCase {
     /// The response for the `call`-th invocation (0-based, every attempt counts) of `state`.
     /// Past the last range, the last response repeats.
-    pub fn response(&self, state: &str, call: usize) -> Option<&Response> {
+    pub fn response(&self, state: &str, call: usize) -> Option<&Mocked> {
         let ranges = self.by_state.get(state)?;
         ranges
             .iter()
@@ -175,7 +185,7 @@ fn read_ranges(
     value: &Value,
     pointer: &str,
     sink: &mut Sink,
-) -> Option<Vec<(usize, usize, Response)>> {
+) -> Option<Vec<(usize, usize, Mocked)>> {
     let map = object(Some(value), pointer, "A mocked response", sink)?;
     let mut out = Vec::new();
     for (key, entry) in map {
@@ -215,7 +225,28 @@ fn read_ranges(
                 continue;
             }
         };
-        out.push((first, last, response));
+        let duration_millis = match entry.get("DurationSeconds") {
+            None => 0,
+            Some(d) => match d.as_f64().filter(|d| *d >= 0.0) {
+                Some(seconds) => (seconds * 1000.0).round() as i64,
+                None => {
+                    sink.error(
+                        "MOCK006",
+                        child_pointer(&entry_pointer, "DurationSeconds"),
+                        "\"DurationSeconds\" must be a number of seconds, 0 or more",
+                    );
+                    continue;
+                }
+            },
+        };
+        out.push((
+            first,
+            last,
+            Mocked {
+                response,
+                duration_millis,
+            },
+        ));
     }
     Some(out)
 }
@@ -254,17 +285,23 @@ mod tests {
             "MockedResponses": {"R": {"0": {"Throw": {"Error": "Boom", "Cause": "c"}}, "1-2": {"Return": {"ok": true}}}}}"#;
         let case = load(text, None, "T").unwrap();
         assert!(
-            matches!(case.response("Charge", 0), Some(Response::Throw { error, .. }) if error == "Boom")
+            matches!(case.response("Charge", 0).map(|m| &m.response), Some(Response::Throw { error, .. }) if error == "Boom")
         );
-        assert_eq!(
-            case.response("Charge", 2),
-            Some(&Response::Return(serde_json::json!({"ok": true})))
-        );
-        assert_eq!(
-            case.response("Charge", 7),
-            Some(&Response::Return(serde_json::json!({"ok": true})))
-        );
+        let ok = Response::Return(serde_json::json!({"ok": true}));
+        assert_eq!(case.response("Charge", 2).map(|m| &m.response), Some(&ok));
+        assert_eq!(case.response("Charge", 7).map(|m| &m.response), Some(&ok));
         assert!(case.response("Other", 0).is_none());
+    }
+
+    #[test]
+    fn a_response_may_take_virtual_time() {
+        let text = r#"{"StateMachines": {"M": {"TestCases": {"T": {"Slow": "R"}}}},
+            "MockedResponses": {"R": {"0": {"Return": 1, "DurationSeconds": 90.5}, "1": {"Return": 2}}}}"#;
+        let case = load(text, None, "T").unwrap();
+        assert_eq!(case.response("Slow", 0).unwrap().duration_millis, 90_500);
+        assert_eq!(case.response("Slow", 1).unwrap().duration_millis, 0);
+        let bad = text.replace("90.5", "\"soon\"");
+        assert_eq!(load(&bad, None, "T").unwrap_err()[0].code, "MOCK006");
     }
 
     #[test]

@@ -182,9 +182,10 @@ fn callbacks_wait_and_resume_with_the_answer() {
         execution.output(),
         Some(&json!({ "order": 1, "answer": { "paid": true } }))
     );
+    // The task is over: its token no longer names a waiting task.
     assert_eq!(
         execution.send_task_success(&token, json!({})),
-        Err(ApiError::NotRunning)
+        Err(ApiError::TaskDoesNotExist)
     );
 }
 

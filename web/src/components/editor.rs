@@ -45,9 +45,12 @@ impl PartialEq for Line {
     }
 }
 
+/// A line's text and its marks: what its colouring depends on.
+type LineKey = (String, Vec<Mark>);
+
 thread_local! {
     // Most lines are unchanged between keystrokes: colour each distinct line once.
-    static COLOURED: RefCell<HashMap<(String, Vec<Mark>), Arc<[Run]>>> = RefCell::new(HashMap::new());
+    static COLOURED: RefCell<HashMap<LineKey, Arc<[Run]>>> = RefCell::new(HashMap::new());
 }
 
 /// The coloured lines of `text`, with diagnostics underlined.

@@ -12,12 +12,7 @@ pub fn Header() -> impl IntoView {
     let pg = use_playground();
     let share_note = RwSignal::new(String::new());
     let share = move |_| {
-        let workspace = Workspace {
-            definition: pg.definition.get_untracked(),
-            input: pg.input.get_untracked(),
-            mocks: pg.mocks.get_untracked(),
-            test_case: pg.test_case.get_untracked(),
-        };
+        let workspace = pg.workspace_untracked();
         if let Some(location) = web_sys::window().map(|w| w.location()) {
             let _ = location.set_hash(&workspace.to_fragment()[1..]);
             share_note.set("Link in the address bar".into());

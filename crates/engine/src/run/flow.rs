@@ -7,6 +7,8 @@ use stepwise_asl::model::{
     Amount, Fail, Kind, MapMode, QueryLanguage, State, Text, Transition, Wait,
 };
 
+use super::distributed::{Run, Source, Tolerance};
+use super::fanout::{FanOut, Settled};
 use super::{Ctx, Runner, StateFacts, Stop};
 use crate::env::Vars;
 use crate::failure::Failure;
@@ -302,25 +304,25 @@ impl<'m> Runner<'m> {
         facts: &mut StateFacts,
     ) -> Result<Value, Stop> {
         self.emit("ParallelStateStarted", || None);
-        let start = self.now;
-        let mut end = start;
-        let mut outputs = Vec::with_capacity(branches.len());
+        let mut fan = FanOut::begin(self, 0);
         for branch in branches {
-            self.now = start;
+            let start = fan.next_start();
             let mut branch_vars = vars.clone();
-            match self.run_scope(branch, input.clone(), &mut branch_vars) {
-                Ok(output) => outputs.push(output),
-                Err(Stop::Fail(failure)) => {
-                    facts.branch_failed = true;
-                    return Err(Stop::Fail(failure));
-                }
-                Err(stop) => return Err(stop),
-            }
-            end = end.max(self.now);
+            let input = input.clone();
+            fan.run(self, start, |runner| {
+                runner.run_scope(branch, input, &mut branch_vars)
+            });
         }
-        self.now = end;
-        self.emit("ParallelStateSucceeded", || None);
-        Ok(Value::Array(outputs))
+        match fan.settle(self, |_, _| {})? {
+            Settled::Outputs(outputs) => {
+                self.emit("ParallelStateSucceeded", || None);
+                Ok(Value::Array(outputs))
+            }
+            Settled::Failed(failure) => {
+                facts.branch_failed = true;
+                Err(Stop::Fail(failure))
+            }
+        }
     }
 
     fn map(
@@ -338,113 +340,175 @@ impl<'m> Runner<'m> {
         };
         let eval = self.evaluator(&input, vars, &ctx, states);
         let items = match (&map.items_path, &map.items) {
-            (Some(path), _) => eval.env.require(path, "ItemsPath")?,
-            (None, Some(template)) => eval.template(template, "Items")?,
-            (None, None) => input.clone(),
+            (Some(path), _) => Some(eval.env.require(path, "ItemsPath")?),
+            (None, Some(template)) => Some(eval.template(template, "Items")?),
+            (None, None) if map.item_reader.is_some() => None,
+            (None, None) => Some(input.clone()),
         };
-        if let Some(Amount::Path(path)) = &map.max_concurrency {
-            integer_at(&eval, path, "MaxConcurrencyPath")?;
-        }
-        let tolerated = [
+        let max_concurrency = match &map.max_concurrency {
+            None => 0,
+            Some(Amount::Fixed(n)) => *n as usize,
+            Some(Amount::Path(path)) => {
+                integer_at(&eval, path, "MaxConcurrencyPath")?.max(0) as usize
+            }
+            Some(Amount::Jsonata(e)) => eval
+                .jsonata(e, "MaxConcurrency")?
+                .and_then(|v| v.as_u64())
+                .unwrap_or(0) as usize,
+        };
+        let items = match items {
+            Some(Value::Array(items)) => Some(items),
+            Some(other) => {
+                return Err(Stop::Fail(Failure::runtime(format!(
+                    "Items of the Map state must be an array, not {}",
+                    crate::env::compact(&other)
+                ))))
+            }
+            None => None,
+        };
+        let length = items.as_ref().map_or(0, Vec::len);
+        self.emit("MapStateStarted", || {
+            Some(("mapStateStartedEventDetails", json!({ "length": length })))
+        });
+        let mut tolerated = Tolerance::default();
+        for (amount, field) in [
             (&map.tolerated_failure_count, "ToleratedFailureCount"),
             (
                 &map.tolerated_failure_percentage,
                 "ToleratedFailurePercentage",
             ),
-        ];
-        let Value::Array(items) = items else {
-            return Err(Stop::Fail(Failure::runtime(format!(
-                "Items of the Map state must be an array, not {}",
-                crate::env::compact(&items)
-            ))));
+        ] {
+            let ctx = Ctx {
+                runner: self,
+                facts,
+            };
+            let eval = self.evaluator(&input, vars, &ctx, states);
+            let value = match amount {
+                None => continue,
+                Some(Amount::Fixed(n)) => *n,
+                Some(Amount::Path(path)) => {
+                    let n = integer_at(&eval, path, &format!("{field}Path"))?;
+                    if n < 0 {
+                        return Err(Stop::Fail(Failure::runtime(format!(
+                            "{field} cannot be negative."
+                        ))));
+                    }
+                    n as f64
+                }
+                Some(Amount::Jsonata(e)) => eval
+                    .jsonata(e, field)?
+                    .and_then(|v| v.as_f64())
+                    .unwrap_or(0.0),
+            };
+            match field {
+                "ToleratedFailureCount" => tolerated.count = Some(value as u64),
+                _ => tolerated.percentage = Some(value),
+            }
+        }
+        if map.mode == MapMode::Distributed {
+            let source = match items {
+                Some(items) => Source::Items(items),
+                None => Source::Reader,
+            };
+            return self.distributed(
+                state,
+                map,
+                Run {
+                    input: &input,
+                    source,
+                    max_concurrency,
+                    tolerated,
+                },
+                vars,
+                facts,
+                states,
+            );
+        }
+        let items = items.unwrap_or_default();
+        // AWS runs at most 40 inline iterations at once.
+        let concurrency = if max_concurrency == 0 {
+            INLINE_CONCURRENCY
+        } else {
+            max_concurrency.min(INLINE_CONCURRENCY)
         };
-        let length = items.len();
-        self.emit("MapStateStarted", || {
-            Some(("mapStateStartedEventDetails", json!({ "length": length })))
-        });
-        for (amount, field) in tolerated {
-            if let Some(Amount::Path(path)) = amount {
-                let ctx = Ctx {
-                    runner: self,
-                    facts,
-                };
-                let eval = self.evaluator(&input, vars, &ctx, states);
-                if integer_at(&eval, path, &format!("{field}Path"))? < 0 {
-                    return Err(Stop::Fail(Failure::runtime(format!(
-                        "{field} cannot be negative."
-                    ))));
-                }
-            }
-        }
-        let start = self.now;
-        let mut end = start;
-        let mut outputs = Vec::with_capacity(items.len());
+        let mut fan = FanOut::begin(self, concurrency);
+        let mut selector_failed = false;
         for (index, item) in items.into_iter().enumerate() {
-            self.now = if map.mode == MapMode::Distributed {
-                start
-            } else {
-                self.now
-            };
-            let name = state.name.clone();
-            self.emit("MapIterationStarted", || {
-                Some((
-                    "mapIterationStartedEventDetails",
-                    json!({ "name": name, "index": index }),
-                ))
+            let start = fan.next_start();
+            let name = &state.name;
+            let selector_failed = &mut selector_failed;
+            let facts = &*facts;
+            fan.run(self, start, |runner| {
+                runner.emit("MapIterationStarted", || {
+                    Some((
+                        "mapIterationStartedEventDetails",
+                        json!({ "name": name, "index": index }),
+                    ))
+                });
+                let item_input =
+                    match runner.select_item(map, &input, index, item, vars, facts, states) {
+                        Ok(item_input) => item_input,
+                        Err(failure) => {
+                            *selector_failed = true;
+                            return Err(Stop::Fail(failure));
+                        }
+                    };
+                let mut iteration_vars = vars.clone();
+                let result = runner.run_scope(&map.processor, item_input, &mut iteration_vars);
+                let (kind, key) = match &result {
+                    Ok(_) => ("MapIterationSucceeded", "mapIterationSucceededEventDetails"),
+                    Err(Stop::Fail(_)) => ("MapIterationFailed", "mapIterationFailedEventDetails"),
+                    Err(Stop::Wait) => return result,
+                };
+                runner.emit(kind, || {
+                    Some((key, json!({ "name": name, "index": index })))
+                });
+                result
             });
-            let item_input = match &map.item_selector {
-                Some(selector) => {
-                    let item_facts = StateFacts {
-                        map_item: Some((index, item.clone())),
-                        ..facts.clone()
-                    };
-                    let ctx = Ctx {
-                        runner: self,
-                        facts: &item_facts,
-                    };
-                    let item_states = states.map(|s| {
-                        let mut s = s.clone();
-                        s["context"] = self.context(&item_facts);
-                        s
-                    });
-                    self.evaluator(&input, vars, &ctx, item_states.as_ref())
-                        .template(selector, "ItemSelector")?
-                }
-                None => item,
-            };
-            // Distributed children see no outer variables; inline iterations read them.
-            let mut iteration_vars = if map.mode == MapMode::Distributed {
-                Vars::new()
-            } else {
-                vars.clone()
-            };
-            match self.run_scope(&map.processor, item_input, &mut iteration_vars) {
-                Ok(output) => {
-                    self.emit("MapIterationSucceeded", || {
-                        Some((
-                            "mapIterationSucceededEventDetails",
-                            json!({ "name": name, "index": index }),
-                        ))
-                    });
-                    outputs.push(output);
-                }
-                Err(Stop::Fail(failure)) => {
-                    self.emit("MapIterationFailed", || {
-                        Some((
-                            "mapIterationFailedEventDetails",
-                            json!({ "name": name, "index": index }),
-                        ))
-                    });
-                    facts.branch_failed = true;
-                    return Err(Stop::Fail(failure));
-                }
-                Err(stop) => return Err(stop),
-            }
-            end = end.max(self.now);
         }
-        self.now = end;
-        self.emit("MapStateSucceeded", || None);
-        Ok(Value::Array(outputs))
+        let name = state.name.clone();
+        match fan.settle(self, |runner, index| runner.iteration_aborted(&name, index))? {
+            Settled::Outputs(outputs) => {
+                self.emit("MapStateSucceeded", || None);
+                Ok(Value::Array(outputs))
+            }
+            Settled::Failed(failure) => {
+                facts.branch_failed = !selector_failed;
+                Err(Stop::Fail(failure))
+            }
+        }
+    }
+
+    /// An item's input: the item itself, or ItemSelector (and `$$.Map.Item`) applied to it.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn select_item(
+        &self,
+        map: &stepwise_asl::model::Map,
+        input: &Value,
+        index: usize,
+        item: Value,
+        vars: &Vars,
+        facts: &StateFacts,
+        states: Option<&Value>,
+    ) -> Result<Value, Failure> {
+        let Some(selector) = &map.item_selector else {
+            return Ok(item);
+        };
+        let item_facts = StateFacts {
+            map_item: Some((index, item)),
+            ..facts.clone()
+        };
+        let ctx = Ctx {
+            runner: self,
+            facts: &item_facts,
+        };
+        let item_states = states.map(|s| {
+            let mut s = s.clone();
+            s["context"] = self.context(&item_facts);
+            s
+        });
+        self.evaluator(input, vars, &ctx, item_states.as_ref())
+            .template(selector, "ItemSelector")
     }
 
     /// ResultSelector, Assign, ResultPath, OutputPath (JSONPath) or Assign and Output (JSONata)
@@ -491,6 +555,9 @@ impl<'m> Runner<'m> {
         }
     }
 }
+
+/// How many inline Map iterations AWS runs at once, at most.
+const INLINE_CONCURRENCY: usize = 40;
 
 /// An integer (or a string holding one) at `path`, with AWS's message when it is not.
 fn integer_at(

@@ -2,6 +2,8 @@
 //! catches, variables and the virtual clock. Parallel branches and Map iterations run one
 //! after another, as AWS records them for inline processing.
 
+mod distributed;
+mod fanout;
 mod flow;
 mod task;
 
@@ -19,7 +21,7 @@ use crate::failure::{state_cause, Failure};
 use crate::history::{details, History};
 use crate::jsonata::Jsonata;
 use crate::payload::{self, Evaluator};
-use crate::{Answer, Options, Pending};
+use crate::{Answers, ChildExecution, Options, Pending, Status};
 
 /// AWS's quota on events in a STANDARD execution's history.
 pub const MAX_HISTORY_EVENTS: u64 = 25_000;
@@ -52,9 +54,18 @@ pub(crate) struct StateFacts {
     pub branch_failed: bool,
 }
 
+/// How an execution (or a distributed Map's child execution) ended.
+pub(crate) struct Ended {
+    pub status: Status,
+    pub output: Option<Value>,
+    pub failure: Option<Failure>,
+}
+
 pub(crate) struct Runner<'m> {
     pub options: &'m Options,
-    pub answers: &'m HashMap<String, Answer>,
+    pub answers: &'m Answers,
+    /// How far virtual time has moved while waiting on callbacks (`Execution::advance`).
+    pub wait_clock: Option<i64>,
     pub history: History,
     pub now: i64,
     pub rng: RefCell<ChaCha8Rng>,
@@ -64,14 +75,24 @@ pub(crate) struct Runner<'m> {
     pub input: Value,
     pub execution_arn: String,
     pub pending: Vec<Pending>,
+    pub timed_out_tokens: Vec<String>,
     pub unmocked: Vec<String>,
+    pub children: Vec<ChildExecution>,
+    /// Objects ResultWriters wrote: (bucket, key, content).
+    pub written: Vec<(String, String, Value)>,
 }
 
 impl<'m> Runner<'m> {
-    pub fn new(options: &'m Options, answers: &'m HashMap<String, Answer>, input: Value) -> Self {
+    pub fn new(
+        options: &'m Options,
+        answers: &'m Answers,
+        wait_clock: Option<i64>,
+        input: Value,
+    ) -> Self {
         Runner {
             options,
             answers,
+            wait_clock,
             history: History::new(options.history),
             now: options.start_time_millis,
             rng: RefCell::new(ChaCha8Rng::seed_from_u64(options.seed)),
@@ -84,7 +105,114 @@ impl<'m> Runner<'m> {
             ),
             input,
             pending: Vec::new(),
+            timed_out_tokens: Vec::new(),
             unmocked: Vec::new(),
+            children: Vec::new(),
+            written: Vec::new(),
+        }
+    }
+
+    /// Run a whole execution of `scope`: ExecutionStarted, the states, and the event that
+    /// ends it (or nothing while it waits on a callback). `deadline` is the machine's
+    /// TimeoutSeconds as a virtual time; `stopped` is StopExecution's error and cause.
+    pub fn execute(
+        &mut self,
+        scope: &'m Scope,
+        input: Value,
+        deadline: Option<i64>,
+        stopped: Option<&Failure>,
+    ) -> Ended {
+        let role_arn = format!(
+            "arn:aws:iam::{}:role/StepFunctionsRole",
+            self.options.account
+        );
+        self.emit("ExecutionStarted", || {
+            Some((
+                "executionStartedEventDetails",
+                details([("roleArn", json!(role_arn))], &[("input", &input)]),
+            ))
+        });
+        let mut vars = Vars::new();
+        let result = self.run_scope(scope, input, &mut vars);
+        let waiting = matches!(result, Err(Stop::Wait));
+        let wait_clock = self
+            .pending
+            .iter()
+            .map(|p| p.since_millis)
+            .chain(self.wait_clock)
+            .max()
+            .unwrap_or(self.now);
+        let timed_out = deadline.filter(|d| self.now > *d || (waiting && wait_clock >= *d));
+        if let Some(deadline) = timed_out {
+            // Nothing happens after the deadline: drop what the run did past it.
+            self.history.interleave(0, |e| e.millis <= deadline);
+            self.pending.clear();
+            self.now = deadline;
+            let failure = Failure::new(
+                "States.Timeout",
+                "The execution exceeded its TimeoutSeconds",
+            );
+            self.emit("ExecutionTimedOut", || {
+                Some((
+                    "executionTimedOutEventDetails",
+                    json!({ "error": failure.error, "cause": failure.cause }),
+                ))
+            });
+            return Ended {
+                status: Status::TimedOut,
+                output: None,
+                failure: Some(failure),
+            };
+        }
+        match result {
+            Ok(output) => {
+                self.emit("ExecutionSucceeded", || {
+                    Some((
+                        "executionSucceededEventDetails",
+                        details([], &[("output", &output)]),
+                    ))
+                });
+                Ended {
+                    status: Status::Succeeded,
+                    output: Some(output),
+                    failure: None,
+                }
+            }
+            Err(Stop::Fail(failure)) => {
+                self.emit("ExecutionFailed", || {
+                    Some((
+                        "executionFailedEventDetails",
+                        json!({ "error": failure.error, "cause": failure.cause }),
+                    ))
+                });
+                Ended {
+                    status: Status::Failed,
+                    output: None,
+                    failure: Some(failure),
+                }
+            }
+            Err(Stop::Wait) => match stopped {
+                Some(failure) => {
+                    self.pending.clear();
+                    self.now = wait_clock;
+                    self.emit("ExecutionAborted", || {
+                        Some((
+                            "executionAbortedEventDetails",
+                            json!({ "error": failure.error, "cause": failure.cause }),
+                        ))
+                    });
+                    Ended {
+                        status: Status::Aborted,
+                        output: None,
+                        failure: Some(failure.clone()),
+                    }
+                }
+                None => Ended {
+                    status: Status::Waiting,
+                    output: None,
+                    failure: None,
+                },
+            },
         }
     }
 

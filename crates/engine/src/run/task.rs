@@ -99,32 +99,39 @@ impl<'m> Runner<'m> {
             )
         };
         self.emit_scheduled(task, &parameters, timeout, heartbeat);
+        let scheduled = self.now;
+        let limits = Limits {
+            timeout: timeout.map(|t| scheduled + (t * 1000.0) as i64),
+            // Only workers that can send heartbeats (callbacks, activities) are held to them.
+            heartbeat: heartbeat
+                .filter(|_| callback || matches!(shape(&task.resource), Shape::Activity))
+                .map(|h| (h * 1000.0) as i64),
+        };
         let call = self.calls.entry(state.name.clone()).or_insert(0);
         let call_index = *call;
         *call += 1;
-        let outcome = match self
+        let mocked = self
             .options
             .mocks
             .as_ref()
-            .and_then(|m| m.response(&state.name, call_index))
-        {
-            Some(response) => response.clone(),
-            None if callback => match facts.token.as_ref().and_then(|t| self.answers.get(t)) {
-                Some(Answer::Success(output)) => Response::Return(output.clone()),
-                Some(Answer::Failure { error, cause }) => Response::Throw {
-                    error: error.clone(),
-                    cause: cause.clone(),
-                },
-                None => {
-                    let token = facts.token.clone().unwrap_or_default();
-                    self.pending.push(Pending {
-                        token,
-                        state: state.name.clone(),
-                        input: parameters,
-                    });
-                    return Err(Stop::Wait);
+            .and_then(|m| m.response(&state.name, call_index));
+        let (outcome, at) = match mocked {
+            Some(mocked) => (mocked.response.clone(), scheduled + mocked.duration_millis),
+            None if callback => {
+                let token = facts.token.clone().unwrap_or_default();
+                match self.callback_answer(&token, scheduled, &limits) {
+                    Some(answered) => answered,
+                    None => {
+                        self.pending.push(Pending {
+                            token,
+                            state: state.name.clone(),
+                            input: parameters,
+                            since_millis: scheduled,
+                        });
+                        return Err(Stop::Wait);
+                    }
                 }
-            },
+            }
             None if self.options.strict_mocks => {
                 return Err(Stop::Fail(Failure::runtime(format!(
                     "No mocked response for the Task state '{}' in the test case (strict mocks)",
@@ -133,9 +140,20 @@ impl<'m> Runner<'m> {
             }
             None => {
                 self.unmocked.push(state.name.clone());
-                Response::Return(parameters.clone())
+                (Response::Return(parameters.clone()), scheduled)
             }
         };
+        // A deadline that comes before the answer wins over it.
+        let (outcome, at) = match limits.first_missed(scheduled, at) {
+            Some(missed) => {
+                if let Some(token) = &facts.token {
+                    self.timed_out_tokens.push(token.clone());
+                }
+                missed
+            }
+            None => (outcome, at),
+        };
+        self.now = self.now.max(at);
         let result = match outcome {
             Response::Return(value) if compact(&value).len() > MAX_PAYLOAD_BYTES => Err(Failure::new(
                 "States.DataLimitExceeded",
@@ -155,6 +173,41 @@ impl<'m> Runner<'m> {
                 Err(Stop::Fail(failure))
             }
         }
+    }
+
+    /// What the outside world answered a callback task, and when; `None` while it waits.
+    fn callback_answer(
+        &mut self,
+        token: &str,
+        scheduled: i64,
+        limits: &Limits,
+    ) -> Option<(Response, i64)> {
+        let mut last_beat = scheduled;
+        let answers = self.answers.get(token).map(Vec::as_slice).unwrap_or(&[]);
+        for (at, answer) in answers {
+            let at = (*at).max(scheduled);
+            if let Some(missed) = limits.first_missed(last_beat, at) {
+                self.timed_out_tokens.push(token.to_owned());
+                return Some(missed);
+            }
+            match answer {
+                Answer::Heartbeat => last_beat = at,
+                Answer::Success(output) => return Some((Response::Return(output.clone()), at)),
+                Answer::Failure { error, cause } => {
+                    let failure = Response::Throw {
+                        error: error.clone(),
+                        cause: cause.clone(),
+                    };
+                    return Some((failure, at));
+                }
+            }
+        }
+        let clock = self.wait_clock.unwrap_or(scheduled).max(scheduled);
+        let missed = limits.first_missed(last_beat, clock);
+        if missed.is_some() {
+            self.timed_out_tokens.push(token.to_owned());
+        }
+        missed
     }
 
     /// A deterministic token per execution, state and attempt.
@@ -323,6 +376,36 @@ impl<'m> Runner<'m> {
                 })
             }
         };
+    }
+}
+
+/// The deadlines of one task attempt.
+struct Limits {
+    /// TimeoutSeconds, as a virtual time.
+    timeout: Option<i64>,
+    /// HeartbeatSeconds, in milliseconds after the last heartbeat.
+    heartbeat: Option<i64>,
+}
+
+impl Limits {
+    /// The timeout that fires before `at`, if any, with the virtual time it fires at.
+    fn first_missed(&self, last_beat: i64, at: i64) -> Option<(Response, i64)> {
+        let heartbeat = self
+            .heartbeat
+            .map(|h| (last_beat + h, "States.HeartbeatTimeout"));
+        let timeout = self.timeout.map(|t| (t, "States.Timeout"));
+        let (deadline, error) = [heartbeat, timeout]
+            .into_iter()
+            .flatten()
+            .filter(|(deadline, _)| *deadline < at)
+            .min_by_key(|(deadline, _)| *deadline)?;
+        Some((
+            Response::Throw {
+                error: error.to_owned(),
+                cause: String::new(),
+            },
+            deadline,
+        ))
     }
 }
 

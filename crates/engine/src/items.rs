@@ -1,0 +1,418 @@
+//! A distributed Map's items as AWS reads them (`ItemReader`) and groups them (`ItemBatcher`):
+//! S3 objects in JSON, JSON Lines or CSV, S3 object listings and S3 inventory manifests. The
+//! objects' contents come from mocks, like any task result.
+
+use serde_json::{json, Map, Value};
+
+use crate::env::compact;
+use crate::failure::Failure;
+
+/// The error AWS raises when it cannot read or parse the items.
+pub const READER_FAILED: &str = "States.ItemReaderFailed";
+
+/// What the ItemReader reads, from `Resource` and `ReaderConfig`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Format {
+    /// `s3:listObjectsV2`: one item per object.
+    ObjectList,
+    /// `s3:getObject` with InputType JSON: an array.
+    Json,
+    /// InputType JSONL: one JSON value per line.
+    JsonLines,
+    /// InputType CSV: one object per row, keyed by the header.
+    Csv {
+        /// The column names, when given (`CSVHeaderLocation: GIVEN`); else the first row.
+        headers: Option<Vec<String>>,
+        /// `CSVDelimiter`.
+        delimiter: u8,
+    },
+    /// InputType MANIFEST: an S3 inventory `manifest.json`, then each of its CSV data files.
+    Manifest,
+}
+
+impl Format {
+    /// Read the format from an `ItemReader` object.
+    pub fn of(reader: &Value) -> Result<Format, Failure> {
+        let resource = reader.get("Resource").and_then(Value::as_str).unwrap_or("");
+        if resource.ends_with(":listObjectsV2") {
+            return Ok(Format::ObjectList);
+        }
+        let config = reader.get("ReaderConfig").unwrap_or(&Value::Null);
+        let field = |name: &str| config.get(name).and_then(Value::as_str);
+        Ok(match field("InputType").unwrap_or("JSON") {
+            "JSON" => Format::Json,
+            "JSONL" => Format::JsonLines,
+            "MANIFEST" => Format::Manifest,
+            "CSV" => Format::Csv {
+                headers: match field("CSVHeaderLocation") {
+                    Some("GIVEN") => Some(
+                        config
+                            .get("CSVHeaders")
+                            .and_then(Value::as_array)
+                            .map(|h| {
+                                h.iter()
+                                    .filter_map(Value::as_str)
+                                    .map(str::to_owned)
+                                    .collect()
+                            })
+                            .unwrap_or_default(),
+                    ),
+                    _ => None,
+                },
+                delimiter: match field("CSVDelimiter").unwrap_or("COMMA") {
+                    "PIPE" => b'|',
+                    "SEMICOLON" => b';',
+                    "SPACE" => b' ',
+                    "TAB" => b'\t',
+                    _ => b',',
+                },
+            },
+            other => {
+                return Err(Failure::new(
+                    READER_FAILED,
+                    format!("Unsupported ReaderConfig InputType '{other}'"),
+                ))
+            }
+        })
+    }
+}
+
+/// The items of one S3 object's content (a string, or JSON already parsed).
+pub fn parse(format: &Format, content: &Value) -> Result<Vec<Value>, Failure> {
+    let text = || -> Result<&str, Failure> {
+        content.as_str().ok_or_else(|| {
+            Failure::new(
+                READER_FAILED,
+                format!(
+                    "The object's content must be text, not {}",
+                    compact(content)
+                ),
+            )
+        })
+    };
+    match format {
+        Format::ObjectList => match content.get("Contents").unwrap_or(content) {
+            Value::Array(objects) => Ok(objects.clone()),
+            other => Err(Failure::new(
+                READER_FAILED,
+                format!(
+                    "A listObjectsV2 result needs \"Contents\" (an array), not {}",
+                    compact(other)
+                ),
+            )),
+        },
+        Format::Json => {
+            let parsed;
+            let value = match content {
+                Value::String(s) => {
+                    parsed = serde_json::from_str(s).map_err(|e| {
+                        Failure::new(READER_FAILED, format!("The object is not JSON: {e}"))
+                    })?;
+                    &parsed
+                }
+                other => other,
+            };
+            match value {
+                Value::Array(items) => Ok(items.clone()),
+                other => Err(Failure::new(
+                    READER_FAILED,
+                    format!(
+                        "A JSON object read by an ItemReader must hold an array, not {}",
+                        compact(other)
+                    ),
+                )),
+            }
+        }
+        Format::JsonLines => text()?
+            .lines()
+            .enumerate()
+            .filter(|(_, line)| !line.trim().is_empty())
+            .map(|(n, line)| {
+                serde_json::from_str(line).map_err(|e| {
+                    Failure::new(READER_FAILED, format!("Line {} is not JSON: {e}", n + 1))
+                })
+            })
+            .collect(),
+        Format::Csv { headers, delimiter } => csv_rows(text()?, headers.clone(), *delimiter),
+        Format::Manifest => Err(Failure::new(
+            READER_FAILED,
+            "A manifest is read with read_manifest",
+        )),
+    }
+}
+
+/// An S3 inventory manifest: the column names and the data files to read next.
+pub fn manifest(content: &Value) -> Result<(Vec<String>, usize), Failure> {
+    let parsed;
+    let manifest = match content {
+        Value::String(s) => {
+            parsed = serde_json::from_str::<Value>(s).map_err(|e| {
+                Failure::new(READER_FAILED, format!("The manifest is not JSON: {e}"))
+            })?;
+            &parsed
+        }
+        other => other,
+    };
+    let schema = manifest.get("fileSchema").and_then(Value::as_str);
+    let files = manifest.get("files").and_then(Value::as_array);
+    match (schema, files) {
+        (Some(schema), Some(files)) => Ok((
+            schema.split(',').map(|c| c.trim().to_owned()).collect(),
+            files.len(),
+        )),
+        _ => Err(Failure::new(
+            READER_FAILED,
+            "An S3 inventory manifest needs \"fileSchema\" and \"files\"",
+        )),
+    }
+}
+
+/// CSV rows as objects keyed by column name; every value is a string, as AWS reads them.
+fn csv_rows(
+    text: &str,
+    headers: Option<Vec<String>>,
+    delimiter: u8,
+) -> Result<Vec<Value>, Failure> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(headers.is_none())
+        .delimiter(delimiter)
+        .flexible(false)
+        .from_reader(text.as_bytes());
+    let failed =
+        |e: csv::Error| Failure::new(READER_FAILED, format!("The CSV object is malformed: {e}"));
+    let headers: Vec<String> = match headers {
+        Some(given) => given,
+        None => reader
+            .headers()
+            .map_err(failed)?
+            .iter()
+            .map(str::to_owned)
+            .collect(),
+    };
+    reader
+        .records()
+        .map(|record| {
+            let record = record.map_err(failed)?;
+            if record.len() != headers.len() {
+                return Err(Failure::new(
+                    READER_FAILED,
+                    format!(
+                        "A CSV row has {} fields but the header has {}",
+                        record.len(),
+                        headers.len()
+                    ),
+                ));
+            }
+            let row: Map<String, Value> = headers
+                .iter()
+                .zip(record.iter())
+                .map(|(h, v)| (h.clone(), Value::String(v.to_owned())))
+                .collect();
+            Ok(Value::Object(row))
+        })
+        .collect()
+}
+
+/// Inventory data files have no header: their columns are the manifest's schema.
+pub fn inventory_rows(content: &Value, columns: &[String]) -> Result<Vec<Value>, Failure> {
+    let text = content
+        .as_str()
+        .ok_or_else(|| Failure::new(READER_FAILED, "An inventory data file must be CSV text"))?;
+    csv_rows(text, Some(columns.to_vec()), b',')
+}
+
+/// `ItemBatcher`'s limits, resolved.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Batcher {
+    /// `MaxItemsPerBatch(Path)`.
+    pub max_items: Option<usize>,
+    /// `MaxInputBytesPerBatch(Path)`.
+    pub max_bytes: Option<usize>,
+    /// `BatchInput`, as evaluated.
+    pub batch_input: Option<Value>,
+}
+
+/// Group items into child inputs `{"BatchInput": ..., "Items": [...]}`: as many items as fit
+/// both limits, at least one per batch.
+pub fn batch(items: Vec<Value>, batcher: &Batcher) -> Vec<Value> {
+    let envelope = |items: Vec<Value>| {
+        let mut input = Map::new();
+        if let Some(batch_input) = &batcher.batch_input {
+            input.insert("BatchInput".into(), batch_input.clone());
+        }
+        input.insert("Items".into(), Value::Array(items));
+        Value::Object(input)
+    };
+    let overhead = compact(&envelope(Vec::new())).len();
+    let mut batches = Vec::new();
+    let mut current = Vec::new();
+    let mut bytes = overhead;
+    for item in items {
+        let size = compact(&item).len() + 1;
+        let full = batcher.max_items.is_some_and(|m| current.len() >= m)
+            || batcher.max_bytes.is_some_and(|m| bytes + size > m);
+        if full && !current.is_empty() {
+            batches.push(envelope(std::mem::take(&mut current)));
+            bytes = overhead;
+        }
+        bytes += size;
+        current.push(item);
+    }
+    if !current.is_empty() {
+        batches.push(envelope(current));
+    }
+    batches
+}
+
+/// What the ResultWriter would write: the manifest, and its result files by status.
+pub fn result_files(
+    map_run_arn: &str,
+    bucket: &str,
+    prefix: &str,
+    succeeded: Vec<Value>,
+    failed: Vec<Value>,
+) -> Vec<(String, Value)> {
+    let run_id = map_run_arn.rsplit(':').next().unwrap_or("run");
+    let base = if prefix.is_empty() {
+        run_id.to_owned()
+    } else {
+        format!("{}/{run_id}", prefix.trim_end_matches('/'))
+    };
+    let mut files = Vec::new();
+    let mut listing = json!({ "FAILED": [], "PENDING": [], "SUCCEEDED": [] });
+    for (status, results) in [("SUCCEEDED", succeeded), ("FAILED", failed)] {
+        if results.is_empty() {
+            continue;
+        }
+        let key = format!("{base}/{status}_0.json");
+        let content = Value::Array(results);
+        listing[status] = json!([{ "Key": key, "Size": compact(&content).len() }]);
+        files.push((key, content));
+    }
+    let manifest = json!({
+        "DestinationBucket": bucket,
+        "MapRunArn": map_run_arn,
+        "ResultFiles": listing,
+    });
+    files.insert(0, (format!("{base}/manifest.json"), manifest));
+    files
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn csv(headers: Option<Vec<String>>) -> Format {
+        Format::Csv {
+            headers,
+            delimiter: b',',
+        }
+    }
+
+    #[test]
+    fn csv_rows_become_objects_of_strings() {
+        let items = parse(&csv(None), &json!("id,qty\na,1\n\"b,c\",2\n")).unwrap();
+        assert_eq!(
+            items,
+            vec![
+                json!({"id": "a", "qty": "1"}),
+                json!({"id": "b,c", "qty": "2"})
+            ]
+        );
+        let given = parse(&csv(Some(vec!["x".into(), "y".into()])), &json!("1,2")).unwrap();
+        assert_eq!(given, vec![json!({"x": "1", "y": "2"})]);
+        let ragged = parse(&csv(None), &json!("a,b\n1\n")).unwrap_err();
+        assert_eq!(ragged.error, READER_FAILED);
+    }
+
+    #[test]
+    fn reader_config_picks_the_format() {
+        let reader = json!({"Resource": "arn:aws:states:::s3:getObject",
+            "ReaderConfig": {"InputType": "CSV", "CSVHeaderLocation": "GIVEN", "CSVHeaders": ["a"], "CSVDelimiter": "PIPE"}});
+        assert_eq!(
+            Format::of(&reader).unwrap(),
+            Format::Csv {
+                headers: Some(vec!["a".into()]),
+                delimiter: b'|'
+            }
+        );
+        let listing = json!({"Resource": "arn:aws:states:::s3:listObjectsV2"});
+        assert_eq!(Format::of(&listing).unwrap(), Format::ObjectList);
+        let bad = json!({"Resource": "arn:aws:states:::s3:getObject", "ReaderConfig": {"InputType": "XML"}});
+        assert_eq!(Format::of(&bad).unwrap_err().error, READER_FAILED);
+    }
+
+    #[test]
+    fn json_lines_listings_and_manifests() {
+        let lines = parse(&Format::JsonLines, &json!("{\"a\":1}\n\n[2]\n")).unwrap();
+        assert_eq!(lines, vec![json!({"a": 1}), json!([2])]);
+        assert_eq!(
+            parse(&Format::JsonLines, &json!("{oops"))
+                .unwrap_err()
+                .cause,
+            "Line 1 is not JSON: key must be a string at line 1 column 2"
+        );
+        let listing = parse(
+            &Format::ObjectList,
+            &json!({"Contents": [{"Key": "k", "Size": 3}]}),
+        );
+        assert_eq!(listing.unwrap(), vec![json!({"Key": "k", "Size": 3})]);
+        let json_text = parse(&Format::Json, &json!("[1, 2]")).unwrap();
+        assert_eq!(json_text, vec![json!(1), json!(2)]);
+        let (columns, files) =
+            manifest(&json!({"fileSchema": "Bucket, Key", "files": [{"key": "d1.csv"}]})).unwrap();
+        assert_eq!(
+            (columns.clone(), files),
+            (vec!["Bucket".to_owned(), "Key".to_owned()], 1)
+        );
+        let rows = inventory_rows(&json!("b,k1\nb,k2\n"), &columns).unwrap();
+        assert_eq!(rows[1], json!({"Bucket": "b", "Key": "k2"}));
+    }
+
+    #[test]
+    fn batches_respect_both_limits_and_carry_the_batch_input() {
+        let items: Vec<Value> = (0..5).map(|i| json!(i)).collect();
+        let by_count = batch(
+            items.clone(),
+            &Batcher {
+                max_items: Some(2),
+                batch_input: Some(json!({"job": 1})),
+                ..Batcher::default()
+            },
+        );
+        assert_eq!(by_count.len(), 3);
+        assert_eq!(
+            by_count[0],
+            json!({"BatchInput": {"job": 1}, "Items": [0, 1]})
+        );
+        assert_eq!(by_count[2], json!({"BatchInput": {"job": 1}, "Items": [4]}));
+        // {"Items":[]} is 12 bytes; each one-digit item adds 2.
+        let by_bytes = batch(
+            items,
+            &Batcher {
+                max_bytes: Some(16),
+                ..Batcher::default()
+            },
+        );
+        assert_eq!(by_bytes[0], json!({"Items": [0, 1]}));
+        assert_eq!(by_bytes.len(), 3);
+    }
+
+    #[test]
+    fn result_files_follow_the_manifest_shape() {
+        let files = result_files(
+            "arn:aws:states:us-east-1:1:mapRun:M/L:run-1",
+            "out",
+            "results/",
+            vec![json!({"Status": "SUCCEEDED"})],
+            vec![],
+        );
+        assert_eq!(files[0].0, "results/run-1/manifest.json");
+        assert_eq!(
+            files[0].1["ResultFiles"]["SUCCEEDED"][0]["Key"],
+            "results/run-1/SUCCEEDED_0.json"
+        );
+        assert_eq!(files[0].1["ResultFiles"]["FAILED"], json!([]));
+        assert_eq!(files[1].0, "results/run-1/SUCCEEDED_0.json");
+    }
+}

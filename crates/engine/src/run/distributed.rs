@@ -1,0 +1,363 @@
+//! The distributed Map: items from an ItemReader (mocked) or the input, ItemSelector and
+//! ItemBatcher, one child execution per item or batch (each with its own history), the
+//! tolerated failure threshold, and the ResultWriter's summary. The parent's history shows
+//! the Map Run (MapRunStarted, MapRunSucceeded / MapRunFailed), as on AWS.
+
+use serde_json::{json, Value};
+use sha2::Digest;
+use stepwise_asl::model::{Map, State};
+
+use super::fanout::Slots;
+use super::{Ctx, Runner, StateFacts, Stop};
+use crate::env::Vars;
+use crate::failure::Failure;
+use crate::history::History;
+use crate::items::{self, Batcher, Format};
+use crate::mock::Response;
+use crate::payload::Evaluator;
+use crate::{ChildExecution, Status};
+
+/// Where the items come from.
+pub(crate) enum Source {
+    /// `ItemsPath` / `Items` / the input.
+    Items(Vec<Value>),
+    /// `ItemReader`.
+    Reader,
+}
+
+/// `ToleratedFailureCount` / `ToleratedFailurePercentage`, resolved.
+#[derive(Default)]
+pub(crate) struct Tolerance {
+    pub count: Option<u64>,
+    pub percentage: Option<f64>,
+}
+
+impl Tolerance {
+    /// Did `failed` of `total` children exceed the threshold? With neither field, none may fail.
+    fn exceeded(&self, failed: u64, total: u64) -> bool {
+        if failed == 0 {
+            return false;
+        }
+        let by_count = self.count.map(|c| failed > c);
+        let by_percentage = self
+            .percentage
+            .map(|p| total > 0 && failed as f64 * 100.0 / total as f64 > p);
+        match (by_count, by_percentage) {
+            (None, None) => true,
+            (a, b) => a.unwrap_or(false) || b.unwrap_or(false),
+        }
+    }
+}
+
+/// One Map Run's settings.
+pub(crate) struct Run<'a> {
+    pub input: &'a Value,
+    pub source: Source,
+    pub max_concurrency: usize,
+    pub tolerated: Tolerance,
+}
+
+/// Children AWS runs at once when MaxConcurrency is 0.
+const DISTRIBUTED_CONCURRENCY: usize = 10_000;
+
+impl<'m> Runner<'m> {
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn distributed(
+        &mut self,
+        state: &'m State,
+        map: &'m Map,
+        run: Run<'_>,
+        vars: &Vars,
+        facts: &mut StateFacts,
+        states: Option<&Value>,
+    ) -> Result<Value, Stop> {
+        let map_run_arn = self.map_run_arn(state, map, facts);
+        let items = match run.source {
+            Source::Items(items) => items,
+            Source::Reader => self.read_items(state, map, run.input, vars, facts)?,
+        };
+        let batcher = {
+            let ctx = Ctx {
+                runner: self,
+                facts,
+            };
+            batcher(map, &self.evaluator(run.input, vars, &ctx, states))?
+        };
+        let mut inputs = Vec::with_capacity(items.len());
+        for (index, item) in items.into_iter().enumerate() {
+            inputs.push(self.select_item(map, run.input, index, item, vars, facts, states)?);
+        }
+        let inputs = match batcher {
+            Some(batcher) => items::batch(inputs, &batcher),
+            None => inputs,
+        };
+        let arn = map_run_arn.clone();
+        self.emit("MapRunStarted", || {
+            Some(("mapRunStartedEventDetails", json!({ "mapRunArn": arn })))
+        });
+        let total = inputs.len() as u64;
+        let limit = match run.max_concurrency {
+            0 => DISTRIBUTED_CONCURRENCY,
+            n => n,
+        };
+        let mut slots = Slots::new(limit, self.now);
+        let (mut outputs, mut succeeded, mut failed) = (Vec::new(), Vec::new(), Vec::new());
+        let mut waiting = false;
+        let mut failures = 0;
+        let mut end = self.now;
+        let keep_results = map.result_writer.is_none();
+        let record = self.options.history == crate::HistoryMode::Full;
+        for (index, input) in inputs.into_iter().enumerate() {
+            self.now = slots.next_start();
+            let started = self.now;
+            let child_arn = format!("{map_run_arn}:{index}");
+            let record_input = (record && !keep_results).then(|| input.clone());
+            let (ended, history) = self.child_execution(&map.processor, input, &child_arn);
+            if ended.status == Status::Waiting {
+                waiting = true;
+            } else {
+                slots.finished(self.now);
+            }
+            end = end.max(self.now);
+            let result = match (&ended.output, &ended.failure) {
+                (Some(output), _) => output.clone(),
+                (None, Some(f)) => json!({ "Error": f.error, "Cause": f.cause }),
+                (None, None) => Value::Null,
+            };
+            if keep_results {
+                outputs.push(result);
+            } else if record {
+                let summary = json!({
+                    "ExecutionArn": child_arn,
+                    "Input": crate::env::compact(&record_input.unwrap_or_default()),
+                    "Output": crate::env::compact(&result),
+                    "Status": ended.status,
+                    "StartDate": stepwise_asl::timestamp::format_millis(started),
+                    "StopDate": stepwise_asl::timestamp::format_millis(self.now),
+                });
+                match ended.status {
+                    Status::Succeeded => succeeded.push(summary),
+                    _ => failed.push(summary),
+                }
+            }
+            if matches!(ended.status, Status::Failed | Status::TimedOut) {
+                failures += 1;
+            }
+            self.children.push(ChildExecution {
+                map_state: state.name.clone(),
+                map_run_arn: map_run_arn.clone(),
+                execution_arn: child_arn,
+                status: ended.status,
+                history,
+            });
+        }
+        self.now = end;
+        if waiting {
+            return Err(Stop::Wait);
+        }
+        if run.tolerated.exceeded(failures, total) {
+            let failure = Failure::new(
+                "States.ExceedToleratedFailureThreshold",
+                "The specified tolerated failure threshold was exceeded",
+            );
+            self.emit("MapRunFailed", || {
+                Some((
+                    "mapRunFailedEventDetails",
+                    json!({ "error": failure.error, "cause": failure.cause }),
+                ))
+            });
+            facts.branch_failed = true;
+            return Err(Stop::Fail(failure));
+        }
+        self.emit("MapRunSucceeded", || None);
+        self.emit("MapStateSucceeded", || None);
+        match &map.result_writer {
+            None => Ok(Value::Array(outputs)),
+            Some(writer) => {
+                let parameters = writer
+                    .get("Resource")
+                    .and(writer.get("Parameters").or_else(|| writer.get("Arguments")))
+                    .unwrap_or(&Value::Null);
+                let field = |name: &str| parameters.get(name).and_then(Value::as_str).unwrap_or("");
+                let (bucket, prefix) = (field("Bucket"), field("Prefix"));
+                let files = items::result_files(&map_run_arn, bucket, prefix, succeeded, failed);
+                let manifest_key = files[0].0.clone();
+                self.written.extend(
+                    files
+                        .into_iter()
+                        .map(|(key, content)| (bucket.to_owned(), key, content)),
+                );
+                Ok(json!({
+                    "MapRunArn": map_run_arn,
+                    "ResultWriterDetails": { "Bucket": bucket, "Key": manifest_key },
+                }))
+            }
+        }
+    }
+
+    /// Run one child execution with its own history, ARN and input; it sees no outer variables.
+    fn child_execution(
+        &mut self,
+        scope: &'m stepwise_asl::model::Scope,
+        input: Value,
+        arn: &str,
+    ) -> (super::Ended, Vec<crate::Event>) {
+        let history = std::mem::replace(&mut self.history, History::new(self.options.history));
+        let parent_arn = std::mem::replace(&mut self.execution_arn, arn.to_owned());
+        let parent_input = std::mem::replace(&mut self.input, input.clone());
+        let ended = self.execute(scope, input, None, None);
+        self.input = parent_input;
+        self.execution_arn = parent_arn;
+        let child = std::mem::replace(&mut self.history, history);
+        (ended, child.events)
+    }
+
+    /// The Map Run's ARN: deterministic per execution, state and entry.
+    fn map_run_arn(&self, state: &State, map: &Map, facts: &StateFacts) -> String {
+        let digest = sha2::Sha256::digest(
+            format!(
+                "{}/{}/{}",
+                self.execution_arn, state.name, facts.entered_millis
+            )
+            .as_bytes(),
+        );
+        let hex: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
+        let id = format!(
+            "{}-{}-{}-{}-{}",
+            &hex[..8],
+            &hex[8..12],
+            &hex[12..16],
+            &hex[16..20],
+            &hex[20..]
+        );
+        format!(
+            "arn:aws:states:{}:{}:mapRun:{}/{}:{id}",
+            self.options.region,
+            self.options.account,
+            self.options.state_machine_name,
+            map.label.as_deref().unwrap_or(&state.name)
+        )
+    }
+
+    /// The items an ItemReader reads: the Map state's mocked responses are the S3 objects
+    /// (for a manifest, the manifest first, then each data file).
+    fn read_items(
+        &mut self,
+        state: &State,
+        map: &Map,
+        input: &Value,
+        vars: &Vars,
+        facts: &StateFacts,
+    ) -> Result<Vec<Value>, Failure> {
+        let reader = map.item_reader.as_ref().unwrap_or(&Value::Null);
+        let format = Format::of(reader)?;
+        let max_items = {
+            let ctx = Ctx {
+                runner: self,
+                facts,
+            };
+            let eval = self.evaluator(input, vars, &ctx, None);
+            limit(reader.get("ReaderConfig"), "MaxItems", &eval)?
+        };
+        let mut items = match format {
+            Format::Manifest => {
+                let (columns, files) = items::manifest(&self.read_object(state)?)?;
+                let mut rows = Vec::new();
+                for _ in 0..files {
+                    rows.extend(items::inventory_rows(&self.read_object(state)?, &columns)?);
+                }
+                rows
+            }
+            format => items::parse(&format, &self.read_object(state)?)?,
+        };
+        if let Some(max) = max_items {
+            items.truncate(max);
+        }
+        Ok(items)
+    }
+
+    /// The next S3 object the Map state reads, from its mocked responses.
+    fn read_object(&mut self, state: &State) -> Result<Value, Failure> {
+        let call = self.calls.entry(state.name.clone()).or_insert(0);
+        let index = *call;
+        *call += 1;
+        match self
+            .options
+            .mocks
+            .as_ref()
+            .and_then(|m| m.response(&state.name, index))
+        {
+            Some(mocked) => match &mocked.response {
+                Response::Return(content) => Ok(content.clone()),
+                Response::Throw { error, cause } => Err(Failure::new(error, cause)),
+            },
+            None => Err(Failure::new(
+                items::READER_FAILED,
+                format!(
+                    "The ItemReader of '{}' has no object to read: map '{}' to a mocked response (call {index}) whose Return is the object's content",
+                    state.name, state.name
+                ),
+            )),
+        }
+    }
+}
+
+/// `ItemBatcher`, resolved against the input; `None` without one.
+fn batcher(map: &Map, eval: &Evaluator) -> Result<Option<Batcher>, Failure> {
+    let Some(config) = &map.item_batcher else {
+        return Ok(None);
+    };
+    let batch_input = match config.get("BatchInput") {
+        None => None,
+        Some(template) => Some(resolve_dollar_keys(template, eval)?),
+    };
+    Ok(Some(Batcher {
+        max_items: limit(Some(config), "MaxItemsPerBatch", eval)?,
+        max_bytes: limit(Some(config), "MaxInputBytesPerBatch", eval)?,
+        batch_input,
+    }))
+}
+
+/// A count given as `Field` or as `FieldPath`.
+fn limit(config: Option<&Value>, field: &str, eval: &Evaluator) -> Result<Option<usize>, Failure> {
+    let Some(config) = config else {
+        return Ok(None);
+    };
+    let value = match (config.get(field), config.get(&format!("{field}Path"))) {
+        (Some(v), _) => v.clone(),
+        (None, Some(Value::String(path))) => {
+            let path = stepwise_asl::path::parse(path)
+                .map_err(|e| Failure::runtime(format!("Invalid {field}Path: {e:?}")))?;
+            eval.env.require(&path, &format!("{field}Path"))?
+        }
+        _ => return Ok(None),
+    };
+    value
+        .as_u64()
+        .map(|n| Some(n as usize))
+        .ok_or_else(|| Failure::runtime(format!("{field} must be a positive integer, not {value}")))
+}
+
+/// `BatchInput` as written, with `"key.$": "path"` members resolved against the input.
+fn resolve_dollar_keys(template: &Value, eval: &Evaluator) -> Result<Value, Failure> {
+    Ok(match template {
+        Value::Object(members) => {
+            let mut out = serde_json::Map::new();
+            for (key, value) in members {
+                match (key.strip_suffix(".$"), value) {
+                    (Some(name), Value::String(path)) => {
+                        let path = stepwise_asl::path::parse(path).map_err(|e| {
+                            Failure::runtime(format!("Invalid path in BatchInput: {e:?}"))
+                        })?;
+                        out.insert(name.to_owned(), eval.env.require(&path, "BatchInput")?);
+                    }
+                    _ => {
+                        out.insert(key.clone(), resolve_dollar_keys(value, eval)?);
+                    }
+                }
+            }
+            Value::Object(out)
+        }
+        other => other.clone(),
+    })
+}

@@ -116,7 +116,19 @@ impl<'m> Runner<'m> {
             .as_ref()
             .and_then(|m| m.response(&state.name, call_index));
         let (outcome, at) = match mocked {
-            Some(mocked) => (mocked.response.clone(), scheduled + mocked.duration_millis),
+            // A mocked worker sends no heartbeats: a deadline before its answer wins.
+            Some(mocked) => {
+                let answered = scheduled + mocked.duration_millis;
+                match limits.first_missed(scheduled, answered) {
+                    Some(missed) => {
+                        if let Some(token) = &facts.token {
+                            self.timed_out_tokens.push(token.clone());
+                        }
+                        missed
+                    }
+                    None => (mocked.response.clone(), answered),
+                }
+            }
             None if callback => {
                 let token = facts.token.clone().unwrap_or_default();
                 match self.callback_answer(&token, scheduled, &limits) {
@@ -142,16 +154,6 @@ impl<'m> Runner<'m> {
                 self.unmocked.push(state.name.clone());
                 (Response::Return(parameters.clone()), scheduled)
             }
-        };
-        // A deadline that comes before the answer wins over it.
-        let (outcome, at) = match limits.first_missed(scheduled, at) {
-            Some(missed) => {
-                if let Some(token) = &facts.token {
-                    self.timed_out_tokens.push(token.clone());
-                }
-                missed
-            }
-            None => (outcome, at),
         };
         self.now = self.now.max(at);
         let result = match outcome {

@@ -49,6 +49,10 @@ pub struct Args {
     /// A DefinitionSubstitutions entry, NAME=VALUE (repeatable).
     #[arg(long = "substitution", value_name = "NAME=VALUE", value_parser = parse_substitution)]
     substitutions: Vec<(String, String)>,
+    /// Answer a `.waitForTaskToken` task: STATE=JSON or STATE=@file.json sends task success,
+    /// STATE=!Error:Cause sends task failure (repeatable; answers for one state go in order).
+    #[arg(long = "callback", value_name = "STATE=ANSWER", value_parser = parse_substitution)]
+    callbacks: Vec<(String, String)>,
 }
 
 pub fn run(args: &Args) -> ExitCode {
@@ -118,7 +122,12 @@ fn execute(args: &Args) -> Result<ExitCode, String> {
         )?;
         engine_options.mocks = Some(case);
     }
-    let execution = Execution::start(machine.into(), input, engine_options);
+    let mut execution = Execution::start(machine.into(), input, engine_options);
+    answer_callbacks(
+        &mut execution,
+        &args.callbacks,
+        !args.json && std::io::stdin().is_terminal(),
+    )?;
     if args.json {
         let mut out = json!({ "status": execution.status() });
         if let Some(output) = execution.output() {
@@ -133,6 +142,9 @@ fn execute(args: &Args) -> Result<ExitCode, String> {
         }
         if args.history == "full" {
             out["history"] = json!(execution.history());
+            if !execution.children().is_empty() {
+                out["children"] = json!(execution.children());
+            }
         }
         emit(&format!(
             "{}\n",
@@ -144,6 +156,63 @@ fn execute(args: &Args) -> Result<ExitCode, String> {
     Ok(ExitCode::from(u8::from(
         execution.status() != Status::Succeeded,
     )))
+}
+
+/// Answer waiting callback tasks from `--callback` values, in order per state, then (when
+/// stdin is a terminal) by asking; stop when nothing more is known.
+fn answer_callbacks(
+    execution: &mut Execution,
+    given: &[(String, String)],
+    interactive: bool,
+) -> Result<(), String> {
+    let mut queued: Vec<(String, String)> = given.to_vec();
+    while execution.status() == Status::Waiting {
+        let Some(pending) = execution.pending().first().cloned() else {
+            break;
+        };
+        let answer = match queued.iter().position(|(state, _)| *state == pending.state) {
+            Some(at) => queued.remove(at).1,
+            None if interactive => match ask(&pending.state, &pending.token)? {
+                Some(answer) => answer,
+                None => break,
+            },
+            None => break,
+        };
+        let sent = match answer.strip_prefix('!') {
+            Some(failure) => {
+                let (error, cause) = failure.split_once(':').unwrap_or((failure, ""));
+                execution.send_task_failure(&pending.token, error, cause)
+            }
+            None => {
+                let text = match answer.strip_prefix('@') {
+                    Some(path) => read_text(path).map_err(|e| format!("error: {e}\n"))?,
+                    None => answer,
+                };
+                let output: Value = serde_json::from_str(&text).map_err(|e| {
+                    format!(
+                        "error: the callback answer for \"{}\" is not JSON: {e}\n",
+                        pending.state
+                    )
+                })?;
+                execution.send_task_success(&pending.token, output)
+            }
+        };
+        sent.map_err(|e| format!("error: could not answer \"{}\": {e:?}\n", pending.state))?;
+    }
+    Ok(())
+}
+
+/// Ask on the terminal how a callback task ends; `None` leaves it waiting.
+fn ask(state: &str, token: &str) -> Result<Option<String>, String> {
+    eprint!(
+        "\"{state}\" waits for its task token ({token}).\nAnswer with JSON (success), !Error:Cause (failure), or nothing to leave it waiting: "
+    );
+    let mut line = String::new();
+    std::io::stdin()
+        .read_line(&mut line)
+        .map_err(|e| format!("error: {e}\n"))?;
+    let line = line.trim();
+    Ok((!line.is_empty()).then(|| line.to_owned()))
 }
 
 /// A readable trace: one line per state event, then the outcome.

@@ -178,3 +178,48 @@ fn eval_prints_results_undefined_and_errors() {
     let error: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(error["code"], "T2002");
 }
+
+#[test]
+fn run_answers_callbacks_from_the_command_line() {
+    let definition = temp_file(
+        "callback.json",
+        br#"{"StartAt": "Approve", "States": {"Approve": {"Type": "Task",
+            "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken", "ResultPath": "$.approval", "End": true}}}"#,
+    );
+    let definition = definition.to_str().unwrap();
+    let waiting = stepwise(&["run", definition, "--json"]);
+    assert_eq!(waiting.status.code(), Some(1));
+    let report: Value = serde_json::from_slice(&waiting.stdout).unwrap();
+    assert_eq!(report["status"], "WAITING");
+    assert_eq!(report["pending"][0]["state"], "Approve");
+    assert_eq!(report["pending"][0]["token"].as_str().unwrap().len(), 64);
+
+    let answer = temp_file("answer.json", br#"{"approved": true}"#);
+    let answered = stepwise(&[
+        "run",
+        definition,
+        "--json",
+        "--callback",
+        &format!("Approve=@{}", answer.to_str().unwrap()),
+    ]);
+    let report: Value = serde_json::from_slice(&answered.stdout).unwrap();
+    assert_eq!(report["status"], "SUCCEEDED");
+    assert_eq!(report["output"]["approval"]["approved"], true);
+
+    let refused = stepwise(&[
+        "run",
+        definition,
+        "--json",
+        "--callback",
+        "Approve=!Rejected:too expensive",
+    ]);
+    let report: Value = serde_json::from_slice(&refused.stdout).unwrap();
+    assert_eq!(
+        (report["error"].as_str(), report["cause"].as_str()),
+        (Some("Rejected"), Some("too expensive"))
+    );
+
+    let broken = stepwise(&["run", definition, "--callback", "Approve={oops"]);
+    assert_eq!(broken.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&broken.stderr).contains("not JSON"));
+}

@@ -1,6 +1,8 @@
 //! Engine throughput (a plain harness: `cargo xtask bench`). Prints figures; asserts nothing
 //! about time.
 
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use serde_json::json;
@@ -29,6 +31,35 @@ const MAP_OVER_TASK: &str = r#"{
 
 const MOCKS: &str = r#"{"StateMachines": {"M": {"TestCases": {"T": {"Work": "R"}}}},
   "MockedResponses": {"R": {"0-99999": {"Return": {"ok": true}}}}}"#;
+
+/// The system allocator, counting live bytes and their peak (for memory figures).
+struct Counting;
+
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let live = LIVE.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
+        PEAK.fetch_max(live, Ordering::Relaxed);
+        System.alloc(layout)
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+        System.dealloc(ptr, layout)
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+/// Run `f` once and report the peak of live heap bytes above what was live before it.
+fn peak_bytes<T>(f: impl FnOnce() -> T) -> (usize, T) {
+    let before = LIVE.load(Ordering::Relaxed);
+    PEAK.store(before, Ordering::Relaxed);
+    let value = f();
+    (PEAK.load(Ordering::Relaxed) - before, value)
+}
 
 fn best_of<T>(runs: usize, mut f: impl FnMut() -> T) -> (Duration, T) {
     let mut best = Duration::MAX;
@@ -130,32 +161,49 @@ fn main() {
         }
     }
 
-    let machine = std::rc::Rc::new(
-        load(MAP_OVER_TASK, &LoadOptions::default())
-            .machine
-            .expect("valid map"),
-    );
     let items: Vec<_> = (0..10_000).map(|i| json!({ "id": i })).collect();
     let case = mock::load(MOCKS, None, "T").expect("valid mocks");
-    let options = Options {
-        machine_type: MachineType::Express,
-        mocks: Some(case),
-        history: HistoryMode::Full,
-        ..Options::default()
-    };
-    let (elapsed, execution) = best_of(3, || {
-        Execution::start(machine.clone(), json!({ "items": items }), options.clone())
-    });
-    assert_eq!(execution.status(), Status::Succeeded);
-    report(
-        "inline Map over a mocked Task, 10,000 items",
-        elapsed,
-        execution.transitions(),
-    );
-    record(
-        "map",
-        json!({ "transitions": execution.transitions(), "milliseconds": elapsed.as_secs_f64() * 1e3 }),
-    );
+    for concurrency in [10, 0] {
+        let definition = MAP_OVER_TASK.replace(
+            "\"MaxConcurrency\": 10",
+            &format!("\"MaxConcurrency\": {concurrency}"),
+        );
+        let machine = std::rc::Rc::new(
+            load(&definition, &LoadOptions::default())
+                .machine
+                .expect("valid map"),
+        );
+        let options = Options {
+            machine_type: MachineType::Express,
+            mocks: Some(case.clone()),
+            history: HistoryMode::Full,
+            ..Options::default()
+        };
+        let input = json!({ "items": items });
+        let (elapsed, execution) = best_of(3, || {
+            Execution::start(machine.clone(), input.clone(), options.clone())
+        });
+        assert_eq!(execution.status(), Status::Succeeded);
+        let (peak, _) =
+            peak_bytes(|| Execution::start(machine.clone(), input.clone(), options.clone()));
+        report(
+            &format!("inline Map, 10,000 items, MaxConcurrency {concurrency}"),
+            elapsed,
+            execution.transitions(),
+        );
+        println!(
+            "{:<48} {:>8.1} MB peak heap (full history)",
+            "",
+            peak as f64 / 1e6
+        );
+        if concurrency == 10 {
+            record(
+                "map",
+                json!({ "transitions": execution.transitions(), "milliseconds": elapsed.as_secs_f64() * 1e3 }),
+            );
+        }
+    }
+    distributed_csv();
 
     jsonata_expressions();
 
@@ -167,6 +215,63 @@ fn main() {
         "validate a generated 1,000-state definition",
         elapsed.as_secs_f64() * 1e3
     );
+}
+
+/// A distributed Map over a mocked 100,000-line CSV object, 100 rows per child execution.
+fn distributed_csv() {
+    let definition = r#"{ "StartAt": "Rows", "States": { "Rows": { "Type": "Map", "MaxConcurrency": 50,
+        "ItemReader": { "Resource": "arn:aws:states:::s3:getObject", "ReaderConfig": { "InputType": "CSV", "CSVHeaderLocation": "FIRST_ROW" },
+                        "Parameters": { "Bucket": "in", "Key": "rows.csv" } },
+        "ItemBatcher": { "MaxItemsPerBatch": 100 },
+        "ResultWriter": { "Resource": "arn:aws:states:::s3:putObject", "Parameters": { "Bucket": "out", "Prefix": "runs" } },
+        "ItemProcessor": { "ProcessorConfig": { "Mode": "DISTRIBUTED", "ExecutionType": "EXPRESS" }, "StartAt": "Work",
+            "States": { "Work": { "Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "End": true } } },
+        "End": true } } }"#;
+    let mut csv = String::from("id,sku,qty\n");
+    for i in 0..100_000 {
+        csv.push_str(&format!("{i},s-{},{}\n", i % 50, i % 4 + 1));
+    }
+    let mocks = json!({ "StateMachines": { "M": { "TestCases": { "T": { "Rows": "Csv", "Work": "R" } } } },
+        "MockedResponses": { "Csv": { "0": { "Return": csv } }, "R": { "0-99999": { "Return": { "ok": true } } } } });
+    let case = mock::load(&mocks.to_string(), None, "T").expect("valid mocks");
+    let machine = std::rc::Rc::new(
+        load(definition, &LoadOptions::default())
+            .machine
+            .expect("valid distributed map"),
+    );
+    for (label, history) in [
+        ("no history", HistoryMode::None),
+        ("full history", HistoryMode::Full),
+    ] {
+        let options = Options {
+            mocks: Some(case.clone()),
+            history,
+            ..Options::default()
+        };
+        let (elapsed, execution) = best_of(3, || {
+            Execution::start(machine.clone(), json!({}), options.clone())
+        });
+        assert_eq!(
+            execution.status(),
+            Status::Succeeded,
+            "{:?}",
+            execution.failure()
+        );
+        let (peak, _) =
+            peak_bytes(|| Execution::start(machine.clone(), json!({}), options.clone()));
+        report(
+            &format!("distributed Map, 100,000-row CSV, {label}"),
+            elapsed,
+            execution.transitions(),
+        );
+        println!(
+            "{:<48} {:>8.1} MB peak heap ({} children; the CSV text alone is {:.1} MB)",
+            "",
+            peak as f64 / 1e6,
+            execution.children().len(),
+            csv.len() as f64 / 1e6
+        );
+    }
 }
 
 /// A chain of Task/Choice/Pass states with Retry and Catch, `states` long.

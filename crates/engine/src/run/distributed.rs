@@ -323,7 +323,7 @@ fn limit(config: Option<&Value>, field: &str, eval: &Evaluator) -> Result<Option
     let Some(config) = config else {
         return Ok(None);
     };
-    let value = match (config.get(field), config.get(&format!("{field}Path"))) {
+    let value = match (config.get(field), config.get(format!("{field}Path"))) {
         (Some(v), _) => v.clone(),
         (None, Some(Value::String(path))) => {
             let path = stepwise_asl::path::parse(path)

@@ -237,8 +237,9 @@ fn CallbacksTab() -> impl IntoView {
     let error = RwSignal::new("Rejected".to_owned());
     let cause = RwSignal::new("Declined by a person".to_owned());
     let problem = RwSignal::new(None::<String>);
-    let respond = move |token: String, success: bool| {
-        let output = if success {
+    let wait_seconds = RwSignal::new("300".to_owned());
+    let respond = move |token: String, reply: Reply| {
+        let output = if reply == Reply::Success {
             match serde_json::from_str::<Value>(&answer.get_untracked()) {
                 Ok(v) => Some(v),
                 Err(e) => {
@@ -252,9 +253,15 @@ fn CallbacksTab() -> impl IntoView {
         let mut updated = None;
         pg.execution.update_value(|execution| {
             if let Some(execution) = execution {
-                let result = match output {
-                    Some(v) => execution.send_task_success(&token, v),
-                    None => execution.send_task_failure(
+                let result = match (reply, output) {
+                    (Reply::Success, Some(v)) => execution.send_task_success(&token, v),
+                    (Reply::Heartbeat, _) => execution.send_task_heartbeat(&token),
+                    (Reply::LetTimePass, _) => {
+                        let seconds = wait_seconds.get_untracked().trim().parse().unwrap_or(0);
+                        execution.advance(seconds)
+                    }
+                    (Reply::Stop, _) => execution.stop("Stopped", "Stopped from the playground"),
+                    _ => execution.send_task_failure(
                         &token,
                         &error.get_untracked(),
                         &cause.get_untracked(),
@@ -278,18 +285,28 @@ fn CallbacksTab() -> impl IntoView {
                 return view! { <p class="hint">"No task is waiting for a callback. Tasks with .waitForTaskToken and no mock pause the run here."</p> }.into_any();
             }
             pending.into_iter().map(|p| {
-                let (ok_token, fail_token) = (p.token.clone(), p.token.clone());
+                let token = p.token.clone();
+                let send = move |reply: Reply| {
+                    let token = token.clone();
+                    move |_| respond(token.clone(), reply)
+                };
                 view! {
                     <div class="callback">
                         <p><strong>{p.state.clone()}</strong>" waits for token "<code>{p.token[..16].to_owned()}"…"</code></p>
                         <JsonBlock title="Sent to the integration" value=Some(p.input.clone()) />
                         <label>"Output"</label>
                         <textarea class="json-input small" prop:value=move || answer.get() on:input=move |ev| answer.set(event_target_value(&ev))></textarea>
-                        <button class="primary" on:click=move |_| respond(ok_token.clone(), true)>"Send success"</button>
+                        <button class="primary" on:click=send(Reply::Success)>"Send success"</button>
+                        <button on:click=send(Reply::Heartbeat)>"Heartbeat"</button>
                         <div class="failure-fields">
                             <input aria-label="Error" prop:value=move || error.get() on:input=move |ev| error.set(event_target_value(&ev)) />
                             <input aria-label="Cause" prop:value=move || cause.get() on:input=move |ev| cause.set(event_target_value(&ev)) />
-                            <button on:click=move |_| respond(fail_token.clone(), false)>"Send failure"</button>
+                            <button on:click=send(Reply::Failure)>"Send failure"</button>
+                        </div>
+                        <div class="failure-fields">
+                            <input aria-label="Seconds" prop:value=move || wait_seconds.get() on:input=move |ev| wait_seconds.set(event_target_value(&ev)) />
+                            <button title="Advance the virtual clock: heartbeat and task timeouts fire when their time comes" on:click=send(Reply::LetTimePass)>"Let seconds pass"</button>
+                            <button on:click=send(Reply::Stop)>"Stop execution"</button>
                         </div>
                     </div>
                 }
@@ -297,6 +314,16 @@ fn CallbacksTab() -> impl IntoView {
         })}
         {move || problem.get().map(|p| view! { <p class="field-error">{p}</p> })}
     }
+}
+
+/// What the Callbacks tab can tell a waiting execution.
+#[derive(Clone, Copy, PartialEq)]
+enum Reply {
+    Success,
+    Failure,
+    Heartbeat,
+    LetTimePass,
+    Stop,
 }
 
 #[component]

@@ -77,7 +77,7 @@ pub fn parse(text: &str, sink: &mut Sink) -> (Option<Value>, SpanTable) {
     match jsonc_parser::parse_to_ast(text, &Default::default(), &options) {
         Ok(result) => match result.value {
             Some(root) => {
-                let value = convert(&root, String::new(), None, &mut table, sink);
+                let value = convert(text, &root, String::new(), None, &mut table, sink);
                 (Some(value), table)
             }
             None => {
@@ -101,6 +101,7 @@ pub fn parse(text: &str, sink: &mut Sink) -> (Option<Value>, SpanTable) {
 }
 
 fn convert(
+    text: &str,
     node: &ast::Value,
     pointer: String,
     key: Option<Span>,
@@ -108,8 +109,35 @@ fn convert(
     sink: &mut Sink,
 ) -> Value {
     let range = node_range(node);
+    // The parser also reads JavaScript's single-quoted strings and number forms; JSON has neither.
+    let strict = |start: usize, end: usize, what: &str, ok: bool, sink: &mut Sink| {
+        if !ok {
+            sink.error("ASL001", pointer.clone(), format!("Invalid JSON: {what}"))
+                .span = Span::new(start, end);
+        }
+    };
     let value = match node {
-        ast::Value::StringLit(s) => Value::String(s.value.to_string()),
+        ast::Value::StringLit(s) => {
+            let quoted = text[s.range.start..].starts_with('"');
+            strict(
+                s.range.start,
+                s.range.end,
+                "strings are written in double quotes",
+                quoted,
+                sink,
+            );
+            Value::String(s.value.to_string())
+        }
+        ast::Value::NumberLit(n) if !is_json_number(n.value) => {
+            strict(
+                n.range.start,
+                n.range.end,
+                &format!("{} is not a JSON number", n.value),
+                false,
+                sink,
+            );
+            Value::Null
+        }
         ast::Value::NumberLit(n) => parse_number(n.value).unwrap_or_else(|| {
             sink.error(
                 "ASL001",
@@ -125,7 +153,9 @@ fn convert(
                 .elements
                 .iter()
                 .enumerate()
-                .map(|(i, element)| convert(element, format!("{pointer}/{i}"), None, table, sink))
+                .map(|(i, element)| {
+                    convert(text, element, format!("{pointer}/{i}"), None, table, sink)
+                })
                 .collect(),
         ),
         ast::Value::Object(object) => {
@@ -137,12 +167,20 @@ fn convert(
                     ast::ObjectPropName::Word(w) => w.range,
                 };
                 let key_span = Span::new(name_range.start, name_range.end);
+                if !text[name_range.start..].starts_with('"') {
+                    sink.error(
+                        "ASL001",
+                        pointer.clone(),
+                        "Invalid JSON: keys are written in double quotes",
+                    )
+                    .span = key_span;
+                }
                 let child = child_pointer(&pointer, name);
                 if map.contains_key(name) {
                     sink.error("ASL002", child.clone(), format!("Duplicate key \"{name}\""))
                         .span = key_span;
                 }
-                let value = convert(&prop.value, child, Some(key_span), table, sink);
+                let value = convert(text, &prop.value, child, Some(key_span), table, sink);
                 map.insert(name.to_owned(), value);
             }
             Value::Object(map)
@@ -166,6 +204,33 @@ fn node_range(node: &ast::Value) -> jsonc_parser::common::Range {
         ast::Value::Object(v) => v.range,
         ast::Value::Array(v) => v.range,
         ast::Value::NullKeyword(v) => v.range,
+    }
+}
+
+/// `-?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?`, JSON's number grammar.
+fn is_json_number(literal: &str) -> bool {
+    fn digits(s: &str) -> (usize, &str) {
+        let n = s.bytes().take_while(u8::is_ascii_digit).count();
+        (n, &s[n..])
+    }
+    let rest = literal.strip_prefix('-').unwrap_or(literal);
+    let (n, rest) = digits(rest);
+    if n == 0 || (n > 1 && literal.trim_start_matches('-').starts_with('0')) {
+        return false;
+    }
+    let rest = match rest.strip_prefix('.') {
+        Some(fraction) => match digits(fraction) {
+            (0, _) => return false,
+            (_, rest) => rest,
+        },
+        None => rest,
+    };
+    match rest.strip_prefix(['e', 'E']) {
+        Some(exponent) => {
+            let exponent = exponent.strip_prefix(['+', '-']).unwrap_or(exponent);
+            matches!(digits(exponent), (1.., ""))
+        }
+        None => rest.is_empty(),
     }
 }
 
@@ -209,5 +274,24 @@ mod tests {
         let (value, _) = parse("{\"a\": 1,}", &mut sink);
         assert!(value.is_none());
         assert_eq!(sink.items[0].code, "ASL001");
+    }
+
+    #[test]
+    fn javascript_leniencies_are_not_json() {
+        for text in [
+            r#"{"a": 'b'}"#,
+            r#"{'a': 1}"#,
+            r#"{"a": 0x10}"#,
+            r#"{"a": .5}"#,
+            r#"{"a": 01}"#,
+            r#"{"a": +1}"#,
+        ] {
+            let mut sink = Sink::default();
+            parse(text, &mut sink);
+            assert_eq!(sink.items.first().map(|d| d.code), Some("ASL001"), "{text}");
+        }
+        for number in ["0", "-0", "10", "1.5", "-2e10", "3E-2", "1.0e+3"] {
+            assert!(is_json_number(number), "{number}");
+        }
     }
 }

@@ -153,6 +153,14 @@ fn main() {
         });
         assert_eq!(execution.status(), Status::Succeeded);
         report(label, elapsed, execution.transitions());
+        let (peak, again) =
+            peak_bytes(|| Execution::start(machine.clone(), json!({ "i": 0 }), options.clone()));
+        println!(
+            "{:<48} {:>8.1} MB peak heap ({} events)",
+            "",
+            peak as f64 / 1e6,
+            again.event_count()
+        );
         if history == HistoryMode::None {
             record(
                 "loop",

@@ -153,6 +153,18 @@ pub fn state_io(history: &[Event], state: &str, upto: usize) -> StateIo {
             }
             continue;
         }
+        // Branches interleave, so the state an engine-raised error belongs to is the one
+        // its cause names; other errors belong to the state entered last.
+        if let Some(cause) = detail(event, "cause").and_then(Value::as_str) {
+            if let Some(named) = named_state(cause) {
+                if named == state && detail(event, "error").is_some() {
+                    io.error = Some(
+                        serde_json::json!({ "error": detail(event, "error"), "cause": cause }),
+                    );
+                }
+                continue;
+            }
+        }
         if !inside {
             continue;
         }
@@ -173,6 +185,13 @@ pub fn state_io(history: &[Event], state: &str, upto: usize) -> StateIo {
         }
     }
     io
+}
+
+/// The state an engine-raised error's cause names ("... executing the state 'X' ...").
+fn named_state(cause: &str) -> Option<&str> {
+    let rest = cause.split_once("executing the state '")?.1;
+    rest.split_once("' (entered at the event id")
+        .map(|(name, _)| name)
 }
 
 /// The transitions taken by the first `upto` events, as (from, to) state names.

@@ -426,3 +426,25 @@ fn sync_integrations_report_the_submission_then_the_result() {
         Some(&json!({ "StoppedReason": "done" }))
     );
 }
+
+#[test]
+fn the_inspector_attributes_a_branch_error_to_the_state_that_raised_it() {
+    let branch = |name: &str| {
+        json!({ "StartAt": name, "States": { name: { "Type": "Pass",
+            "Parameters": { "x.$": "$.missing" }, "End": true } } })
+    };
+    let definition = json!({ "StartAt": "P", "States": { "P": { "Type": "Parallel", "End": true,
+        "Branches": [branch("First"), branch("Second")] } } });
+    let execution = start(definition, json!({}), None);
+    let history = execution.history();
+    // Both branches entered (side by side); the first failure is the one reported.
+    let first = stepwise_engine::trace::state_io(history, "First", history.len());
+    let error = first.error.expect("First raised the error");
+    assert_eq!(error["error"], "States.Runtime");
+    assert!(error["cause"].as_str().unwrap().contains("'First'"));
+    let second = stepwise_engine::trace::state_io(history, "Second", history.len());
+    assert_eq!(
+        second.error, None,
+        "Second was entered last but did not raise it"
+    );
+}

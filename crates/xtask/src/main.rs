@@ -190,12 +190,30 @@ fn bench(args: &[String]) -> Result<bool, String> {
             "playground and wasm in Chromium",
             tools.command("node").arg("tests/browser/bench.mjs"),
         )?;
+    let sized = step(
+        "wasm code size per crate (release build with function names)",
+        tools.command("cargo").args([
+            "build",
+            "-p",
+            "stepwise-web",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--profile",
+            "wasm-names",
+        ]),
+    )? && step(
+        "wasm code size per crate",
+        tools.command("node").args([
+            "tests/bench/wasm-crates.mjs",
+            "target/wasm32-unknown-unknown/wasm-names/stepwise_web.wasm",
+        ]),
+    )?;
     tools.ensure_bench_peers()?;
     let peers = step(
         "peers: dagre, aws-local-stepfunctions, jsonata-js",
         tools.command("node").arg("tests/bench/peers.mjs"),
     )?;
-    Ok(native && built && browser && peers)
+    Ok(native && built && browser && sized && peers)
 }
 
 fn describe(command: &Command) -> String {

@@ -19,6 +19,13 @@ fn jsonata_machine(state: &str) -> String {
 /// Problems with a state as a whole are reported at its name.
 const NAME: &str = "\"A\": {";
 
+/// A distributed Map state "A" with `fields` added.
+fn distributed(fields: &str) -> String {
+    format!(
+        r#"{{"Type": "Map", {fields}, "ItemProcessor": {{"ProcessorConfig": {{"Mode": "DISTRIBUTED"}}, "StartAt": "X", "States": {{"X": {{"Type": "Succeed"}}}}}}, "End": true}}"#
+    )
+}
+
 const TASK: &str = r#""Type": "Task", "Resource": "arn:aws:states:::lambda:invoke""#;
 
 /// (code, state "A", marker where the diagnostic starts)
@@ -179,6 +186,15 @@ fn invalid_states() -> Vec<(&'static str, String, &'static str)> {
         ("ASL014", r#"{"Type": "Map", "ItemsPath": "$.a", "ItemReader": {"Resource": "arn:aws:states:::s3:getObject"}, "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED"}, "StartAt": "X", "States": {"X": {"Type": "Succeed"}}}, "End": true}"#.into(), "\"ItemReader\""),
         ("ASL010", r#"{"Type": "Map", "ItemReader": {"ReaderConfig": {}}, "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED"}, "StartAt": "X", "States": {"X": {"Type": "Succeed"}}}, "End": true}"#.into(), "\"ItemReader\""),
         ("ASL021", r#"{"Type": "Map", "ItemProcessor": {"StartAt": "X", "States": {"X": {"Type": "Pass", "Next": "A"}}}, "End": true}"#.into(), "\"A\"}}}"),
+        ("ASL017", distributed(r#""ItemReader": {"Resource": "arn:aws:states:::s3:getObject", "ReaderConfig": {"InputType": "XML"}}"#), "\"XML\""),
+        ("ASL017", distributed(r#""ItemReader": {"Resource": "arn:aws:states:::s3:getObject", "ReaderConfig": {"InputType": "CSV", "CSVDelimiter": "DASH"}}"#), "\"DASH\""),
+        ("ASL010", distributed(r#""ItemReader": {"Resource": "arn:aws:states:::s3:getObject", "ReaderConfig": {"InputType": "CSV", "CSVHeaderLocation": "GIVEN"}}"#), "\"ReaderConfig\""),
+        ("ASL015", distributed(r#""ItemReader": {"Resource": "arn:aws:states:::s3:getObject", "ReaderConfig": {"InputType": "JSON", "MaxItems": 0}}"#), "0}"),
+        ("ASL012", distributed(r#""ItemReader": {"Resource": "arn:aws:states:::s3:getObject", "Bucket": "b"}"#), "\"Bucket\""),
+        ("ASL015", distributed(r#""ItemBatcher": {"MaxItemsPerBatch": 0}"#), "0}"),
+        ("ASL015", distributed(r#""ItemBatcher": {"MaxInputBytesPerBatch": 300000}"#), "300000"),
+        ("ASL012", distributed(r#""ItemBatcher": {"BatchSize": 10}"#), "\"BatchSize\""),
+        ("ASL031", distributed(r#""ItemBatcher": {"MaxItemsPerBatchPath": "$.n[*]"}"#), "\"$.n[*]\""),
         ("ASL020", r#"{"Type": "Map", "ItemProcessor": {"StartAt": "Y", "States": {"X": {"Type": "Succeed"}}}, "End": true}"#.into(), "\"Y\""),
         ("ASL013", jsonata_machine(r#"{"Type": "Map", "ItemsPath": "$.a", "ItemProcessor": {"StartAt": "X", "States": {"X": {"Type": "Succeed"}}}, "End": true}"#), "\"ItemsPath\""),
         ("ASL013", r#"{"Type": "Map", "Items": [1], "ItemProcessor": {"StartAt": "X", "States": {"X": {"Type": "Succeed"}}}, "End": true}"#.into(), "\"Items\""),

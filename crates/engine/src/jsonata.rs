@@ -22,12 +22,19 @@ pub struct Jsonata {
     cache: RefCell<HashMap<String, Rc<AstNode>>>,
 }
 
+/// `$states` and the variables, converted for the evaluator once per state rather than once
+/// per expression (a template's expressions all see the same values).
+#[derive(Default)]
+pub struct Bindings(std::cell::OnceCell<Vec<(String, JValue)>>);
+
 /// What one evaluation sees besides the expression.
 pub struct Scope<'a> {
     /// `$states`: input, context, and result / errorOutput where available.
     pub states: &'a Value,
     /// Workflow variables.
     pub vars: &'a Vars,
+    /// `states` and `vars`, converted (filled on first use).
+    pub bindings: &'a Bindings,
     /// Virtual time for `$now()` / `$millis()`.
     pub now_millis: i64,
     /// Seed for the random functions of this evaluation.
@@ -38,10 +45,20 @@ impl Jsonata {
     /// Evaluate `expression`; `Ok(None)` when the result is undefined.
     pub fn evaluate(&self, expression: &str, scope: &Scope) -> Result<Option<Value>, Failure> {
         let ast = self.compile(expression)?;
+        let bindings = scope.bindings.0.get_or_init(|| {
+            std::iter::once(("states", scope.states))
+                .chain(
+                    scope
+                        .vars
+                        .iter()
+                        .map(|(name, value)| (name.as_str(), value)),
+                )
+                .map(|(name, value)| (name.to_owned(), to_jvalue(value)))
+                .collect()
+        });
         let mut context = Context::new();
-        context.bind("states".into(), JValue::from(scope.states.clone()));
-        for (name, value) in scope.vars {
-            context.bind(name.clone(), JValue::from(value.clone()));
+        for (name, value) in bindings {
+            context.bind(name.clone(), value.clone());
         }
         let mut evaluator = Evaluator::with_context(context);
         register_dialect(&mut evaluator, scope.now_millis, scope.seed)
@@ -191,6 +208,29 @@ fn register_dialect(ev: &mut Evaluator, now_millis: i64, seed: u64) -> Result<()
     Ok(())
 }
 
+/// The evaluator's value for a JSON value, built from a borrow (the crate's own conversion
+/// takes the value by move, which would mean copying every payload first).
+fn to_jvalue(value: &Value) -> JValue {
+    match value {
+        Value::Null => JValue::Null,
+        Value::Bool(b) => JValue::Bool(*b),
+        Value::Number(n) => JValue::Number(n.as_f64().unwrap_or(0.0)),
+        Value::String(s) => JValue::String(s.as_str().into()),
+        Value::Array(items) => {
+            let flat = !items.iter().any(Value::is_array);
+            JValue::Array(jsonata_core::value::JArray::new_flat(
+                items.iter().map(to_jvalue).collect(),
+                flat,
+            ))
+        }
+        Value::Object(map) => JValue::object(
+            map.iter()
+                .map(|(k, v)| (k.clone(), to_jvalue(v)))
+                .collect::<indexmap::IndexMap<_, _>>(),
+        ),
+    }
+}
+
 /// A JSONata error as the reference implementation reports it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct JsonataError {
@@ -217,10 +257,30 @@ pub fn evaluate_plain(
     bindings: &serde_json::Map<String, Value>,
     limits: Limits,
 ) -> Result<Option<Value>, JsonataError> {
+    evaluate_document(expression, &Document::new(input), bindings, limits)
+}
+
+/// An input document converted for the evaluator, to evaluate several expressions against.
+pub struct Document(JValue);
+
+impl Document {
+    /// Convert `input` (`None`: undefined).
+    pub fn new(input: Option<&Value>) -> Self {
+        Document(input.map_or(JValue::Undefined, to_jvalue))
+    }
+}
+
+/// [`evaluate_plain`] against a document converted once.
+pub fn evaluate_document(
+    expression: &str,
+    document: &Document,
+    bindings: &serde_json::Map<String, Value>,
+    limits: Limits,
+) -> Result<Option<Value>, JsonataError> {
     let ast = jsonata_core::parser::parse(expression).map_err(|e| coded(e.display_message()))?;
     let mut context = Context::new();
     for (name, value) in bindings {
-        context.bind(name.clone(), JValue::from(value.clone()));
+        context.bind(name.clone(), to_jvalue(value));
     }
     let options = jsonata_core::evaluator::EvaluatorOptions {
         timeout_ms: limits.timeout_ms,
@@ -228,9 +288,8 @@ pub fn evaluate_plain(
         ..Default::default()
     };
     let mut evaluator = Evaluator::with_options(context, options);
-    let data = input.map_or(JValue::Undefined, |v| JValue::from(v.clone()));
     let result = evaluator
-        .evaluate(&ast, &data)
+        .evaluate(&ast, &document.0)
         .map_err(|e| coded(e.message().to_owned()))?;
     Ok((!result.is_undefined()).then(|| integral_numbers(Value::from(&result))))
 }

@@ -9,7 +9,7 @@ use stepwise_asl::path::Root;
 
 use crate::env::{compact, Env, Vars};
 use crate::failure::Failure;
-use crate::jsonata::{Jsonata, Scope};
+use crate::jsonata::{Bindings, Jsonata, Scope};
 use crate::jsonpath;
 
 /// Evaluates templates for one state.
@@ -20,6 +20,8 @@ pub struct Evaluator<'a> {
     pub jsonata: &'a Jsonata,
     /// `$states` for JSONata states.
     pub states: Option<&'a Value>,
+    /// `$states` and the variables as the JSONata evaluator takes them, once converted.
+    pub bindings: Bindings,
 }
 
 impl Evaluator<'_> {
@@ -60,6 +62,7 @@ impl Evaluator<'_> {
         let scope = Scope {
             states: self.states.unwrap_or(&null),
             vars: self.env.vars,
+            bindings: &self.bindings,
             now_millis: self.env.now_millis,
             seed: rand::Rng::gen(&mut *self.env.rng.borrow_mut()),
         };

@@ -18,6 +18,81 @@ const DISTRIBUTED_ONLY: &[&str] = &[
 ];
 
 impl Loader<'_> {
+    /// `ItemReader.ReaderConfig`: the input type and its CSV and limit settings.
+    fn reader_config(&mut self, reader: &serde_json::Value, pointer: &str) {
+        let Some(reader) = Obj::new(reader, pointer.to_owned(), "\"ItemReader\"", self.sink) else {
+            return;
+        };
+        self.allow_only(
+            &reader,
+            &["Resource", "ReaderConfig", "Parameters", "Arguments"],
+            "\"ItemReader\"",
+        );
+        let Some(config) = reader.get("ReaderConfig") else {
+            return;
+        };
+        let Some(config) = Obj::new(
+            config,
+            reader.at("ReaderConfig"),
+            "\"ReaderConfig\"",
+            self.sink,
+        ) else {
+            return;
+        };
+        self.allow_only(
+            &config,
+            &[
+                "InputType",
+                "CSVHeaderLocation",
+                "CSVHeaders",
+                "CSVDelimiter",
+                "MaxItems",
+                "MaxItemsPath",
+                "ManifestType",
+                "Transformation",
+            ],
+            "\"ReaderConfig\"",
+        );
+        let choices: [(&str, &[&str]); 3] = [
+            (
+                "InputType",
+                &["CSV", "JSON", "JSONL", "MANIFEST", "PARQUET"],
+            ),
+            ("CSVHeaderLocation", &["FIRST_ROW", "GIVEN"]),
+            (
+                "CSVDelimiter",
+                &["COMMA", "PIPE", "SEMICOLON", "SPACE", "TAB"],
+            ),
+        ];
+        for (field, allowed) in choices {
+            if let Some(value) = config.string(field, self.sink) {
+                if !allowed.contains(&value) {
+                    self.sink.error(
+                        "ASL017",
+                        config.at(field),
+                        format!(
+                            "\"{field}\" must be one of {}, not \"{value}\"",
+                            allowed.join(", ")
+                        ),
+                    );
+                }
+            }
+        }
+        if config.get("CSVHeaderLocation").and_then(|v| v.as_str()) == Some("GIVEN")
+            && !config.has("CSVHeaders")
+        {
+            self.sink.error(
+                "ASL010",
+                config.pointer.clone(),
+                "\"CSVHeaderLocation\": \"GIVEN\" needs \"CSVHeaders\"",
+            );
+        }
+        config.natural("MaxItems", 1, 100_000_000, self.sink);
+        if config.has("MaxItemsPath") {
+            config.path("MaxItemsPath", true, self.sink);
+        }
+    }
+
     pub(crate) fn map(&mut self, ctx: &StateCtx, state: &mut State) -> Option<Map> {
         let obj = ctx.obj;
         let (key, processor_value) = match (obj.get("ItemProcessor"), obj.get("Iterator")) {
@@ -115,6 +190,32 @@ impl Loader<'_> {
                     obj.at("ItemReader"),
                     "\"ItemReader\" needs a \"Resource\"",
                 );
+            }
+            self.reader_config(reader, &obj.at("ItemReader"));
+        }
+        if let Some(batcher) = obj.get("ItemBatcher") {
+            if let Some(batcher) =
+                Obj::new(batcher, obj.at("ItemBatcher"), "\"ItemBatcher\"", self.sink)
+            {
+                self.allow_only(
+                    &batcher,
+                    &[
+                        "MaxItemsPerBatch",
+                        "MaxItemsPerBatchPath",
+                        "MaxInputBytesPerBatch",
+                        "MaxInputBytesPerBatchPath",
+                        "BatchInput",
+                    ],
+                    "\"ItemBatcher\"",
+                );
+                batcher.natural("MaxItemsPerBatch", 1, u64::MAX, self.sink);
+                // AWS caps a batch's input at 256 KiB.
+                batcher.natural("MaxInputBytesPerBatch", 1, 262_144, self.sink);
+                for path in ["MaxItemsPerBatchPath", "MaxInputBytesPerBatchPath"] {
+                    if batcher.has(path) {
+                        batcher.path(path, true, self.sink);
+                    }
+                }
             }
         }
         let percentage = self.amount(

@@ -494,6 +494,7 @@ impl<'m> Runner<'m> {
             },
             jsonata: &self.jsonata,
             states,
+            bindings: Default::default(),
         }
     }
 

@@ -193,3 +193,51 @@ async fn the_mocks_form_picks_a_test_case_and_reports_broken_files() {
         "the broken mock file is explained: {problem:?}"
     );
 }
+
+/// A machine whose one Task waits for a callback, with a 60-second heartbeat.
+const CALLBACK_MACHINE: &str = r#"{"StartAt": "Approve", "States": {"Approve": {"Type": "Task",
+  "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken", "HeartbeatSeconds": 60,
+  "ResultPath": "$.approval", "End": true}}}"#;
+
+async fn waiting_on_a_callback(
+) -> leptos::mount::UnmountHandle<leptos::tachys::view::any_view::AnyViewState> {
+    let app = fresh_app().await;
+    let editor: HtmlTextAreaElement = find("textarea.definition").dyn_into().unwrap();
+    editor.set_value(CALLBACK_MACHINE);
+    fire(&editor, "input");
+    gloo_timers::future::TimeoutFuture::new(400).await;
+    click("button.run");
+    settle().await;
+    assert_eq!(texts(".run-status"), ["WAITING"]);
+    click(".tab:nth-child(5)");
+    settle().await;
+    app
+}
+
+#[wasm_bindgen_test]
+async fn the_callbacks_tab_answers_a_waiting_task() {
+    let _app = waiting_on_a_callback().await;
+    click("button.heartbeat");
+    settle().await;
+    assert_eq!(
+        texts(".run-status"),
+        ["WAITING"],
+        "a heartbeat keeps it waiting"
+    );
+    click("button.send-success");
+    settle().await;
+    assert_eq!(texts(".run-status"), ["SUCCEEDED"]);
+    assert!(class_of("g.node[data-id='Approve']").contains("status-succeeded"));
+}
+
+#[wasm_bindgen_test]
+async fn letting_time_pass_without_a_heartbeat_times_the_task_out() {
+    let _app = waiting_on_a_callback().await;
+    let seconds: HtmlInputElement = find("input.seconds").dyn_into().unwrap();
+    seconds.set_value("61");
+    fire(&seconds, "input");
+    click("button.advance");
+    settle().await;
+    assert_eq!(texts(".run-status"), ["FAILED"]);
+    assert_eq!(texts(".run-error"), ["States.HeartbeatTimeout"]);
+}

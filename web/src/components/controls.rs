@@ -65,6 +65,15 @@ pub fn RunControls() -> impl IntoView {
             ),
         })
     };
+    // The error of a failed run, once the replay has reached its end.
+    let error = move || {
+        pg.run.with(|r| {
+            r.as_ref()
+                .filter(|r| pg.cursor.get() >= r.events.len())
+                .and_then(|r| r.failure.as_ref())
+                .map(|f| (f.error.clone(), f.cause.clone()))
+        })
+    };
     let clock = move || {
         pg.run.with(|r| {
             r.as_ref()
@@ -105,6 +114,7 @@ pub fn RunControls() -> impl IntoView {
             />
             <span class="event-count">{move || format!("{}/{}", pg.cursor.get(), length())}</span>
             <span class=move || status().0>{move || status().1}</span>
+            {move || error().map(|(error, cause)| view! { <span class="run-error" title=cause>{error}</span> })}
             <span class="clock" title="Virtual time of the current event">{clock}</span>
         </div>
     }

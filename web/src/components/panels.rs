@@ -296,17 +296,17 @@ fn CallbacksTab() -> impl IntoView {
                         <JsonBlock title="Sent to the integration" value=Some(p.input.clone()) />
                         <label>"Output"</label>
                         <textarea class="json-input small" prop:value=move || answer.get() on:input=move |ev| answer.set(event_target_value(&ev))></textarea>
-                        <button class="primary" on:click=send(Reply::Success)>"Send success"</button>
-                        <button on:click=send(Reply::Heartbeat)>"Heartbeat"</button>
+                        <button class="primary send-success" on:click=send(Reply::Success)>"Send success"</button>
+                        <button class="heartbeat" on:click=send(Reply::Heartbeat)>"Heartbeat"</button>
                         <div class="failure-fields">
                             <input aria-label="Error" prop:value=move || error.get() on:input=move |ev| error.set(event_target_value(&ev)) />
                             <input aria-label="Cause" prop:value=move || cause.get() on:input=move |ev| cause.set(event_target_value(&ev)) />
-                            <button on:click=send(Reply::Failure)>"Send failure"</button>
+                            <button class="send-failure" on:click=send(Reply::Failure)>"Send failure"</button>
                         </div>
                         <div class="failure-fields">
-                            <input aria-label="Seconds" prop:value=move || wait_seconds.get() on:input=move |ev| wait_seconds.set(event_target_value(&ev)) />
-                            <button title="Advance the virtual clock: heartbeat and task timeouts fire when their time comes" on:click=send(Reply::LetTimePass)>"Let seconds pass"</button>
-                            <button on:click=send(Reply::Stop)>"Stop execution"</button>
+                            <input aria-label="Seconds" class="seconds" prop:value=move || wait_seconds.get() on:input=move |ev| wait_seconds.set(event_target_value(&ev)) />
+                            <button class="advance" title="Advance the virtual clock: heartbeat and task timeouts fire when their time comes" on:click=send(Reply::LetTimePass)>"Let seconds pass"</button>
+                            <button class="stop" on:click=send(Reply::Stop)>"Stop execution"</button>
                         </div>
                     </div>
                 }

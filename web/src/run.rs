@@ -5,7 +5,7 @@ use std::rc::Rc;
 use serde_json::Value;
 use stepwise_asl::model::StateMachine;
 use stepwise_asl::Diagnostic;
-use stepwise_engine::{mock, Event, Execution, Failure, Options, Pending, Status};
+use stepwise_engine::{mock, ChildExecution, Event, Execution, Failure, Options, Pending, Status};
 
 /// What the views show of an execution (a plain, thread-safe copy).
 #[derive(Debug, Clone, PartialEq)]
@@ -26,6 +26,8 @@ pub struct RunView {
     pub end_millis: i64,
     /// Tasks that ran without a mock.
     pub unmocked: Vec<String>,
+    /// Child executions of distributed Maps.
+    pub children: Vec<ChildExecution>,
 }
 
 impl RunView {
@@ -40,6 +42,7 @@ impl RunView {
             transitions: execution.transitions(),
             end_millis: execution.end_millis(),
             unmocked: execution.unmocked_states().to_vec(),
+            children: execution.children().to_vec(),
         }
     }
 

@@ -8,6 +8,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::history::Event;
+use crate::ChildExecution;
 
 /// What a state has done so far.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -240,6 +241,60 @@ pub fn map_progress(history: &[Event], upto: usize) -> BTreeMap<String, (usize, 
         }
     }
     progress
+}
+
+/// Distributed Map runs, whose children keep their own histories: for each Map Run started
+/// in the first `upto` events, its progress (children finished, children in all); once it
+/// has ended, its children's states merged into `statuses` (the worst outcome of any child).
+pub fn merge_map_runs(
+    history: &[Event],
+    upto: usize,
+    children: &[ChildExecution],
+    statuses: &mut BTreeMap<String, StateStatus>,
+    progress: &mut BTreeMap<String, (usize, usize)>,
+) {
+    let mut running: Vec<&str> = Vec::new();
+    let mut ended: Vec<&str> = Vec::new();
+    for event in &history[..upto.min(history.len())] {
+        match event.kind {
+            "MapRunStarted" => running.extend(detail(event, "mapRunArn").and_then(Value::as_str)),
+            "MapRunSucceeded" | "MapRunFailed" => ended.extend(running.pop()),
+            _ => {}
+        }
+    }
+    let mut runs: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+    for arn in running.iter().chain(&ended) {
+        let done = ended.contains(arn);
+        for child in children.iter().filter(|c| c.map_run_arn == *arn) {
+            let entry = runs.entry(child.map_state.clone()).or_insert((0, 0));
+            entry.1 += 1;
+            if !done {
+                continue;
+            }
+            entry.0 += 1;
+            for (state, status) in self::statuses(&child.history, child.history.len()) {
+                let merged = match statuses.get(&state) {
+                    Some(known) if severity(*known) >= severity(status) => *known,
+                    _ => status,
+                };
+                statuses.insert(state, merged);
+            }
+        }
+    }
+    // Children, not items, are what a Map Run counts (a batch is one child).
+    progress.extend(runs);
+}
+
+/// How bad an outcome is, to show the worst of many.
+fn severity(status: StateStatus) -> u8 {
+    match status {
+        StateStatus::Active => 0,
+        StateStatus::Succeeded => 1,
+        StateStatus::Retried => 2,
+        StateStatus::Caught => 3,
+        StateStatus::Waiting => 4,
+        StateStatus::Failed => 5,
+    }
 }
 
 #[cfg(test)]

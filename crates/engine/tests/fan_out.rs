@@ -448,3 +448,42 @@ fn the_inspector_attributes_a_branch_error_to_the_state_that_raised_it() {
         "Second was entered last but did not raise it"
     );
 }
+
+#[test]
+fn a_map_runs_children_show_in_the_parents_statuses_once_it_ends() {
+    use stepwise_engine::trace::{map_progress, merge_map_runs, statuses, StateStatus};
+    let responses = mocks(json!({ "Handle": {
+        "0": { "Return": { "Payload": 1 } },
+        "1": { "Throw": { "Error": "Bad", "Cause": "row 2" } } } }));
+    let execution = start(
+        distributed(json!({ "ToleratedFailureCount": 1 })),
+        json!([1, 2]),
+        Some(responses),
+    );
+    let history = execution.history();
+    let run_started = history
+        .iter()
+        .position(|e| e.kind == "MapRunStarted")
+        .unwrap()
+        + 1;
+    let at = |upto: usize| {
+        let mut s = statuses(history, upto);
+        let mut p = map_progress(history, upto);
+        merge_map_runs(history, upto, execution.children(), &mut s, &mut p);
+        (s, p)
+    };
+    let (during, progress) = at(run_started);
+    assert_eq!(
+        during.get("Handle"),
+        None,
+        "children are not shown before the run ends"
+    );
+    assert_eq!(progress.get("Rows"), Some(&(0, 2)));
+    let (after, progress) = at(history.len());
+    assert_eq!(
+        after.get("Handle"),
+        Some(&StateStatus::Failed),
+        "the worst child outcome shows"
+    );
+    assert_eq!(progress.get("Rows"), Some(&(2, 2)));
+}

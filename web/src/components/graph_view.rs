@@ -2,8 +2,6 @@
 //! Pan by dragging, zoom with the wheel, Fit to see everything; click a state to select it
 //! (and put the editor's caret on its definition).
 
-use std::collections::BTreeMap;
-
 use leptos::prelude::*;
 use stepwise_engine::trace::{self, StateStatus};
 use stepwise_graph::layout::{LaidEdge, LaidNode};
@@ -53,18 +51,22 @@ pub fn GraphView() -> impl IntoView {
         }
         size
     });
-    let statuses = Memo::new(move |_| {
+    // Statuses and Map progress at the cursor, distributed Maps' children included.
+    let at_cursor = Memo::new(move |_| {
         pg.run.with(|run| {
-            run.as_ref().map_or_else(BTreeMap::new, |r| {
+            run.as_ref().map_or_else(Default::default, |r| {
                 let cursor = pg.cursor.get();
                 let mut statuses = trace::statuses(&r.events, cursor);
+                let mut progress = trace::map_progress(&r.events, cursor);
+                trace::merge_map_runs(&r.events, cursor, &r.children, &mut statuses, &mut progress);
                 if cursor >= r.events.len() {
                     trace::mark_waiting(&mut statuses, r.pending.iter().map(|p| p.state.clone()));
                 }
-                statuses
+                (statuses, progress)
             })
         })
     });
+    let statuses = Memo::new(move |_| at_cursor.with(|(statuses, _)| statuses.clone()));
     let taken = Memo::new(move |_| {
         pg.run.with(|run| {
             run.as_ref()
@@ -72,13 +74,7 @@ pub fn GraphView() -> impl IntoView {
                 .unwrap_or_default()
         })
     });
-    let progress = Memo::new(move |_| {
-        pg.run.with(|run| {
-            run.as_ref()
-                .map(|r| trace::map_progress(&r.events, pg.cursor.get()))
-                .unwrap_or_default()
-        })
-    });
+    let progress = Memo::new(move |_| at_cursor.with(|(_, progress)| progress.clone()));
     let has_drawing = Memo::new(move |_| pg.drawing.with(Option::is_some));
     let drag = RwSignal::new(None::<(i32, i32)>);
     let on_wheel = move |ev: web_sys::WheelEvent| {

@@ -303,14 +303,17 @@ fn CallbacksTab() -> impl IntoView {
                             <input aria-label="Cause" prop:value=move || cause.get() on:input=move |ev| cause.set(event_target_value(&ev)) />
                             <button class="send-failure" on:click=send(Reply::Failure)>"Send failure"</button>
                         </div>
-                        <div class="failure-fields">
-                            <input aria-label="Seconds" class="seconds" prop:value=move || wait_seconds.get() on:input=move |ev| wait_seconds.set(event_target_value(&ev)) />
-                            <button class="advance" title="Advance the virtual clock: heartbeat and task timeouts fire when their time comes" on:click=send(Reply::LetTimePass)>"Let seconds pass"</button>
-                            <button class="stop" on:click=send(Reply::Stop)>"Stop execution"</button>
-                        </div>
                     </div>
                 }
             }).collect_view().into_any()
+        })}
+        {move || pg.run.with(|r| r.as_ref().is_some_and(|r| !r.pending.is_empty())).then(|| view! {
+            <h3>"The execution"</h3>
+            <div class="failure-fields">
+                <input aria-label="Seconds" class="seconds" prop:value=move || wait_seconds.get() on:input=move |ev| wait_seconds.set(event_target_value(&ev)) />
+                <button class="advance" title="Advance the virtual clock: heartbeat and task timeouts fire when their time comes" on:click=move |_| respond(String::new(), Reply::LetTimePass)>"Let seconds pass"</button>
+                <button class="stop" on:click=move |_| respond(String::new(), Reply::Stop)>"Stop execution"</button>
+            </div>
         })}
         {move || problem.get().map(|p| view! { <p class="field-error">{p}</p> })}
     }

@@ -44,6 +44,12 @@ pub const EXAMPLES: &[Example] = &[
         "SUCCEEDED"
     ),
     example!(
+        "Order Processing Workflow (JSONata and Variables)",
+        "order-processing-jsonata",
+        "HappyPath",
+        "SUCCEEDED"
+    ),
+    example!(
         "Error handling: Retry with backoff, then Catch",
         "retry-backoff",
         "RecoversOnThirdTry",

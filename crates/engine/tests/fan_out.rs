@@ -487,3 +487,24 @@ fn a_map_runs_children_show_in_the_parents_statuses_once_it_ends() {
     );
     assert_eq!(progress.get("Rows"), Some(&(2, 2)));
 }
+
+#[test]
+fn a_variable_over_256_kib_fails_the_state() {
+    let big = "x".repeat(200 * 1024);
+    let assign = |value: Value| json!({ "StartAt": "S", "States": { "S": { "Type": "Pass", "Assign": value, "End": true } } });
+    let fits = start(assign(json!({ "a": big })), json!({}), None);
+    assert_eq!(fits.status(), Status::Succeeded);
+    let one_too_big = start(
+        assign(json!({ "a": format!("{big}{big}") })),
+        json!({}),
+        None,
+    );
+    assert!(one_too_big.failure().unwrap().cause.contains("'a'"));
+    let together_too_big = start(assign(json!({ "a": big, "b": big })), json!({}), None);
+    assert_eq!(together_too_big.failure().unwrap().error, "States.Runtime");
+    assert!(together_too_big
+        .failure()
+        .unwrap()
+        .cause
+        .contains("one Assign"));
+}

@@ -536,10 +536,27 @@ impl<'m> Runner<'m> {
         let value = self
             .evaluator(dollar, vars, &ctx, states)
             .template(template, "Assign")?;
-        Ok(match value {
+        let assigned: Vec<(String, Value)> = match value {
             Value::Object(map) => map.into_iter().collect(),
             _ => Vec::new(),
-        })
+        };
+        // AWS's quotas: 256 KiB per variable, and per Assign block.
+        let mut total = 0;
+        for (name, value) in &assigned {
+            let size = crate::env::compact(value).len();
+            if size > MAX_PAYLOAD_BYTES {
+                return Err(Failure::runtime(format!(
+                    "The variable '{name}' is {size} bytes, over the 262144-byte limit for a variable"
+                )));
+            }
+            total += size;
+        }
+        if total > MAX_PAYLOAD_BYTES {
+            return Err(Failure::runtime(format!(
+                "The variables of one Assign total {total} bytes, over the 262144-byte limit"
+            )));
+        }
+        Ok(assigned)
     }
 }
 

@@ -111,16 +111,18 @@ impl<'m> Runner<'m> {
             self.now = slots.next_start();
             let started = self.now;
             let child_arn = format!("{map_run_arn}:{index}");
-            let record_input = (record && !keep_results).then(|| input.clone());
+            // What the ResultWriter's files say of the child's input.
+            let written_input = (record && !keep_results).then(|| crate::env::compact(&input));
             let (ended, history) = self.child_execution(&map.processor, input, &child_arn);
-            if ended.status == Status::Waiting {
+            let status = ended.status;
+            if status == Status::Waiting {
                 waiting = true;
             } else {
                 slots.finished(self.now);
             }
             end = end.max(self.now);
-            let result = match (&ended.output, &ended.failure) {
-                (Some(output), _) => output.clone(),
+            let result = match (ended.output, ended.failure) {
+                (Some(output), _) => output,
                 (None, Some(f)) => json!({ "Error": f.error, "Cause": f.cause }),
                 (None, None) => Value::Null,
             };
@@ -129,25 +131,25 @@ impl<'m> Runner<'m> {
             } else if record {
                 let summary = json!({
                     "ExecutionArn": child_arn,
-                    "Input": crate::env::compact(&record_input.unwrap_or_default()),
+                    "Input": written_input.unwrap_or_default(),
                     "Output": crate::env::compact(&result),
-                    "Status": ended.status,
+                    "Status": status,
                     "StartDate": stepwise_asl::timestamp::format_millis(started),
                     "StopDate": stepwise_asl::timestamp::format_millis(self.now),
                 });
-                match ended.status {
+                match status {
                     Status::Succeeded => succeeded.push(summary),
                     _ => failed.push(summary),
                 }
             }
-            if matches!(ended.status, Status::Failed | Status::TimedOut) {
+            if matches!(status, Status::Failed | Status::TimedOut) {
                 failures += 1;
             }
             self.children.push(ChildExecution {
                 map_state: state.name.clone(),
                 map_run_arn: map_run_arn.clone(),
                 execution_arn: child_arn,
-                status: ended.status,
+                status,
                 history,
             });
         }

@@ -70,7 +70,68 @@ impl Env<'_> {
     }
 }
 
+/// Is `value`'s compact JSON text longer than `limit` bytes? A cheap bound settles most
+/// values; the rest are counted without allocating, stopping at the limit.
+pub fn exceeds(value: &Value, limit: usize) -> bool {
+    struct Counter {
+        bytes: usize,
+        limit: usize,
+    }
+    impl std::io::Write for Counter {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.bytes += buf.len();
+            if self.bytes > self.limit {
+                return Err(std::io::ErrorKind::WriteZero.into());
+            }
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    if upper_bound(value, 0, limit) <= limit {
+        return false;
+    }
+    let mut counter = Counter { bytes: 0, limit };
+    serde_json::to_writer(&mut counter, value).is_err()
+}
+
+/// A cheap bound on the compact JSON size of `value` (every character escaped, every number
+/// at its longest), added to `sum`; it stops growing once past `limit`.
+fn upper_bound(value: &Value, sum: usize, limit: usize) -> usize {
+    if sum > limit {
+        return sum;
+    }
+    match value {
+        Value::Null | Value::Bool(_) => sum + 5,
+        Value::Number(_) => sum + 24,
+        Value::String(s) => sum + 2 + 6 * s.len(),
+        Value::Array(items) => items
+            .iter()
+            .fold(sum + 2, |sum, item| upper_bound(item, sum + 1, limit)),
+        Value::Object(map) => map.iter().fold(sum + 2, |sum, (key, item)| {
+            upper_bound(item, sum + 4 + 6 * key.len(), limit)
+        }),
+    }
+}
+
 /// Compact JSON text of `value`.
 pub fn compact(value: &Value) -> String {
     serde_json::to_string(value).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn exceeds_counts_compact_json_exactly_at_the_limit() {
+        let value = json!({ "a": [1, "é\n", null, true, 2.5] });
+        let size = compact(&value).len();
+        assert!(!exceeds(&value, size));
+        assert!(exceeds(&value, size - 1));
+        let text = json!("x".repeat(1000));
+        assert!(!exceeds(&text, 1002) && exceeds(&text, 1001));
+    }
 }

@@ -508,3 +508,20 @@ fn a_variable_over_256_kib_fails_the_state() {
         .cause
         .contains("one Assign"));
 }
+
+#[test]
+fn a_state_output_over_256_kib_is_a_data_limit_failure_that_can_be_caught() {
+    // The unmocked Task's result is its 200 KiB input; kept beside the input it doubles.
+    let definition = json!({ "StartAt": "Copy", "States": {
+        "Copy": { "Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "ResultPath": "$.copy",
+            "Catch": [{ "ErrorEquals": ["States.DataLimitExceeded"], "ResultPath": null, "Next": "Small" }], "End": true },
+        "Small": { "Type": "Pass", "Result": "trimmed", "End": true } } });
+    let input = json!({ "text": "x".repeat(200 * 1024) });
+    let execution = start(definition, input, None);
+    assert_eq!(execution.output(), Some(&json!("trimmed")));
+    let kinds: Vec<_> = kinds(&execution).into_iter().map(|(k, _)| k).collect();
+    assert!(
+        kinds.contains(&"TaskSucceeded"),
+        "the task itself returned a result within the limit"
+    );
+}

@@ -38,6 +38,15 @@ impl<'m> Runner<'m> {
             }
             Kind::Pass { .. } | Kind::Succeed => self.plain(state, input, vars, facts)?,
         };
+        if crate::env::exceeds(&output, super::MAX_PAYLOAD_BYTES) {
+            return Err(Stop::Fail(Failure::new(
+                "States.DataLimitExceeded",
+                format!(
+                    "The state '{}' produced an output with a size exceeding the maximum number of bytes service limit.",
+                    state.name
+                ),
+            )));
+        }
         for (name, value) in &assigned {
             vars.insert(name.clone(), value.clone());
         }

@@ -157,7 +157,7 @@ impl<'m> Runner<'m> {
         };
         self.now = self.now.max(at);
         let result = match outcome {
-            Response::Return(value) if compact(&value).len() > MAX_PAYLOAD_BYTES => Err(Failure::new(
+            Response::Return(value) if crate::env::exceeds(&value, MAX_PAYLOAD_BYTES) => Err(Failure::new(
                 "States.DataLimitExceeded",
                 format!("The state/task '{}' returned a result with a size exceeding the maximum number of bytes service limit.", task.resource),
             )),

@@ -48,6 +48,34 @@ impl Default for Style {
     }
 }
 
+/// Slide labels along their segments until none covers another: the labels of a Choice's
+/// rules leave the node side by side, and at their midpoints they would run together.
+fn separate_labels(edges: &mut [LaidEdge], lines: &[(usize, Point, Point)]) {
+    // Midpoint first, then further along or back (staying inside the gap between ranks).
+    const ALONG: [f64; 5] = [0.5, 0.72, 0.28, 0.86, 0.14];
+    let mut placed: Vec<Rect> = Vec::with_capacity(lines.len());
+    for &(edge, a, b) in lines {
+        let Some(label) = edges[edge].label.as_mut() else {
+            continue;
+        };
+        // Keep the whole label between the segment's ends (the ranks above and below).
+        let margin = ((label.rect.height / 2.0 + 1.0) / (b.y - a.y).abs().max(1.0)).min(0.5);
+        let at = |t: f64| {
+            let t = t.clamp(margin, 1.0 - margin);
+            let mut rect = label.rect;
+            rect.x = a.x + (b.x - a.x) * t - rect.width / 2.0;
+            rect.y = a.y + (b.y - a.y) * t - rect.height / 2.0;
+            rect
+        };
+        let free = ALONG
+            .iter()
+            .map(|&t| at(t))
+            .find(|rect| placed.iter().all(|p| !p.overlaps(rect)));
+        label.rect = free.unwrap_or_else(|| at(0.5));
+        placed.push(label.rect);
+    }
+}
+
 /// A point.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Point {
@@ -424,6 +452,8 @@ fn layout_scope(graph: &Graph, measure: &dyn Fn(&str) -> f64, style: &Style) -> 
     // order of where they go, so they do not start on top of each other.
     let mut route_right = block.width;
     let mut loops = 0usize;
+    // Each labelled edge's label may sit anywhere on this segment of its route.
+    let mut label_lines: Vec<(usize, Point, Point)> = Vec::new();
     let mut bottom_ports: Vec<Vec<(usize, f64)>> = vec![Vec::new(); n];
     let mut top_ports: Vec<Vec<(usize, f64)>> = vec![Vec::new(); n];
     for (i, chain) in chains.iter().enumerate() {
@@ -466,7 +496,7 @@ fn layout_scope(graph: &Graph, measure: &dyn Fn(&str) -> f64, style: &Style) -> 
             )
         };
         let is_back = back[i] || from == to;
-        let (points, label_at) = if upward {
+        let (points, label_line) = if upward {
             // Up through the loop's dummies: out of the source's top, into the target's bottom.
             let mut points = vec![
                 Point {
@@ -497,14 +527,8 @@ fn layout_scope(graph: &Graph, measure: &dyn Fn(&str) -> f64, style: &Style) -> 
                 x: x_in,
                 y: target.bottom(),
             });
-            let (a, b) = (points[1], points[2]);
-            (
-                points,
-                Point {
-                    x: (a.x + b.x) / 2.0,
-                    y: (a.y + b.y) / 2.0,
-                },
-            )
+            let line = (points[1], points[2]);
+            (points, line)
         } else if is_back {
             // A state looping to itself: around its right side.
             let (low, high) = (
@@ -535,13 +559,11 @@ fn layout_scope(graph: &Graph, measure: &dyn Fn(&str) -> f64, style: &Style) -> 
                     y: target.y,
                 },
             ];
-            (
-                points,
-                Point {
-                    x: (x + x_in) / 2.0,
-                    y: above - style.label_height / 2.0 - 2.0,
-                },
-            )
+            let at = Point {
+                x: (x + x_in) / 2.0,
+                y: above - style.label_height / 2.0 - 2.0,
+            };
+            (points, (at, at))
         } else {
             let mut points = vec![
                 Point {
@@ -572,14 +594,12 @@ fn layout_scope(graph: &Graph, measure: &dyn Fn(&str) -> f64, style: &Style) -> 
                 x: x_in,
                 y: target.y,
             });
-            let (a, b) = (points[1], points[2]);
-            (
-                points,
-                Point {
-                    x: (a.x + b.x) / 2.0,
-                    y: (a.y + b.y) / 2.0,
-                },
-            )
+            let line = (points[1], points[2]);
+            (points, line)
+        };
+        let label_at = Point {
+            x: (label_line.0.x + label_line.1.x) / 2.0,
+            y: (label_line.0.y + label_line.1.y) / 2.0,
         };
         let points = dedup(points);
         let label = edge.label.as_ref().map(|text| {
@@ -594,8 +614,8 @@ fn layout_scope(graph: &Graph, measure: &dyn Fn(&str) -> f64, style: &Style) -> 
                 },
             }
         });
-        if let Some(l) = &label {
-            route_right = route_right.max(l.rect.right());
+        if label.is_some() {
+            label_lines.push((block.edges.len(), label_line.0, label_line.1));
         }
         block.edges.push(LaidEdge {
             id: edge.id.clone(),
@@ -606,6 +626,12 @@ fn layout_scope(graph: &Graph, measure: &dyn Fn(&str) -> f64, style: &Style) -> 
             label,
             back: is_back,
         });
+    }
+    separate_labels(&mut block.edges, &label_lines);
+    for edge in &block.edges {
+        if let Some(l) = &edge.label {
+            route_right = route_right.max(l.rect.right());
+        }
     }
     block.width = block.width.max(route_right);
     for child in contents {

@@ -67,6 +67,19 @@ fn check(name: &str, drawing: &Layout) {
             }
         }
     }
+    let labels: Vec<_> = drawing
+        .edges
+        .iter()
+        .filter_map(|e| Some((&e.id, &e.label.as_ref()?.rect)))
+        .collect();
+    for (i, (a, a_rect)) in labels.iter().enumerate() {
+        for (b, b_rect) in &labels[i + 1..] {
+            assert!(
+                !a_rect.overlaps(b_rect),
+                "{name}: the labels of {a} and {b} overlap"
+            );
+        }
+    }
     for n in nodes {
         assert!(
             n.rect.x >= 0.0

@@ -15,6 +15,8 @@ pub struct Analysis {
     pub diagnostics: Vec<Diagnostic>,
     /// The drawing, when the definition is valid.
     pub drawing: Option<Layout>,
+    /// Every state name, when the text is JSON (for completion).
+    pub state_names: Vec<String>,
 }
 
 impl PartialEq for Analysis {
@@ -33,6 +35,11 @@ impl Analysis {
             .map(|m| layout(&build(m), &crate::measure::text_width, &Style::default()));
         Analysis {
             source: text.to_owned(),
+            state_names: loaded
+                .json
+                .as_ref()
+                .map(stepwise_asl::complete::state_names)
+                .unwrap_or_default(),
             machine: loaded.machine,
             diagnostics: loaded.diagnostics,
             drawing,

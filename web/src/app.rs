@@ -44,6 +44,8 @@ pub struct Playground {
     pub analysis: Memo<Analysis>,
     /// The last valid drawing (kept while the text is broken).
     pub drawing: Memo<Option<stepwise_graph::Layout>>,
+    /// The state names of the last text that was JSON (offered as completions).
+    pub state_names: Memo<Vec<String>>,
     /// The latest run.
     pub run: RwSignal<Option<RunView>>,
     /// Why the latest run could not start.
@@ -146,8 +148,16 @@ pub fn App() -> impl IntoView {
             .with(|a| a.drawing.clone())
             .or_else(|| previous.cloned().flatten())
     });
+    let state_names = Memo::new(move |previous: Option<&Vec<String>>| {
+        let names = analysis.with(|a| a.state_names.clone());
+        match previous {
+            Some(previous) if names.is_empty() => previous.clone(),
+            _ => names,
+        }
+    });
     let playground = Playground {
         definition,
+        state_names,
         input: RwSignal::new(initial.input),
         mocks: RwSignal::new(initial.mocks),
         test_case: RwSignal::new(initial.test_case),

@@ -241,3 +241,34 @@ async fn letting_time_pass_without_a_heartbeat_times_the_task_out() {
     assert_eq!(texts(".run-status"), ["FAILED"]);
     assert_eq!(texts(".run-error"), ["States.HeartbeatTimeout"]);
 }
+
+#[wasm_bindgen_test]
+async fn typing_a_next_value_offers_the_state_names() {
+    let _app = fresh_app().await;
+    let editor: HtmlTextAreaElement = find("textarea.definition").dyn_into().unwrap();
+    let text = "{\"StartAt\": \"A\", \"States\": {\"A\": {\"Type\": \"Pass\", \"Next\": \"Fin\"}, \"Finish\": {\"Type\": \"Succeed\"}, \"Final\": {\"Type\": \"Succeed\"}}}";
+    editor.set_value(text);
+    let caret = text.find("Fin\"").unwrap() as u32 + 3;
+    editor.set_selection_range(caret, caret).unwrap();
+    fire(&editor, "input");
+    settle().await;
+    assert_eq!(texts("ul.completions li"), ["Finish", "Final"]);
+
+    // Down picks the second; Enter writes it into the string.
+    for key in ["ArrowDown", "Enter"] {
+        let init = web_sys::KeyboardEventInit::new();
+        init.set_key(key);
+        init.set_bubbles(true);
+        let event =
+            web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
+        editor.dispatch_event(&event).unwrap();
+        settle().await;
+    }
+    assert!(
+        editor.value().contains("\"Next\": \"Final\"}"),
+        "{}",
+        editor.value()
+    );
+    assert!(texts("ul.completions li").is_empty(), "the list closes");
+    assert_eq!(texts(".verdict"), ["valid"]);
+}

@@ -24,6 +24,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod complete;
 pub mod diagnostic;
 pub mod intrinsic;
 pub mod json;

@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use leptos::html;
 use leptos::prelude::*;
+use stepwise_asl::complete::{self, Completion};
 use stepwise_asl::Diagnostic;
 use wasm_bindgen::JsCast;
 
@@ -155,6 +156,61 @@ fn utf16_offset(text: &str, byte: usize) -> u32 {
     text[..byte.min(text.len())].encode_utf16().count() as u32
 }
 
+/// Byte offset of a UTF-16 offset.
+fn byte_offset(text: &str, utf16: u32) -> usize {
+    let mut units = 0;
+    for (byte, c) in text.char_indices() {
+        if units >= utf16 as usize {
+            return byte;
+        }
+        units += c.len_utf16();
+    }
+    text.len()
+}
+
+/// State names offered where the caret names a state.
+#[derive(Debug, Clone, PartialEq)]
+struct Suggestions {
+    at: Completion,
+    names: Vec<String>,
+    chosen: usize,
+    /// Where the list opens, in the text area's content coordinates (pixels).
+    top: f64,
+    left: f64,
+}
+
+/// Line height and character width of the editor's monospace font (12.5px/19px).
+const LINE_HEIGHT: f64 = 19.0;
+const CHAR_WIDTH: f64 = 7.53;
+const PADDING: f64 = 8.0;
+
+/// The completions at the text area's caret, if any fit.
+fn suggestions_at(area: &web_sys::HtmlTextAreaElement, names: &[String]) -> Option<Suggestions> {
+    let text = area.value();
+    let caret = byte_offset(&text, area.selection_start().ok()??);
+    let at = complete::at(&text, caret)?;
+    let names: Vec<String> = complete::candidates(names, &at.typed, 8)
+        .into_iter()
+        .map(str::to_owned)
+        .collect();
+    // Nothing to offer, or exactly what is already there.
+    if names.is_empty() || (names.len() == 1 && names[0] == text[at.start..at.end]) {
+        return None;
+    }
+    let line = text[..at.start].matches('\n').count() as f64;
+    let column = text[..at.start]
+        .rsplit('\n')
+        .next()
+        .map_or(0, |l| l.chars().count()) as f64;
+    Some(Suggestions {
+        top: PADDING + (line + 1.0) * LINE_HEIGHT,
+        left: PADDING + column * CHAR_WIDTH,
+        at,
+        names,
+        chosen: 0,
+    })
+}
+
 /// The editor.
 #[component]
 pub fn Editor() -> impl IntoView {
@@ -220,10 +276,64 @@ pub fn Editor() -> impl IntoView {
             pg.jump_to.set(None);
         }
     });
+    let suggestions = RwSignal::new(None::<Suggestions>);
+    let refresh_suggestions = move || {
+        let found = area.get().and_then(|area| {
+            pg.state_names
+                .with_untracked(|names| suggestions_at(&area, names))
+        });
+        suggestions.set(found);
+    };
+    // Replace the partial name with `name`, closing the string, and put the caret after it.
+    let accept = move |name: String| {
+        let (Some(area), Some(s)) = (area.get(), suggestions.get_untracked()) else {
+            return;
+        };
+        let mut text = area.value();
+        let quote = if s.at.closed { "" } else { "\"" };
+        text.replace_range(s.at.start..s.at.end, &format!("{name}{quote}"));
+        let caret = utf16_offset(&text, s.at.start + name.len()) + 1;
+        area.set_value(&text);
+        let _ = area.set_selection_range(caret, caret);
+        suggestions.set(None);
+        pg.definition.set(text);
+    };
     let on_keydown = move |ev: web_sys::KeyboardEvent| {
         let Some(area) = area.get() else { return };
         if ev.ctrl_key() || ev.meta_key() || ev.alt_key() {
             return;
+        }
+        // An open list takes the keys that move through it, pick, or close it.
+        if let Some(open) = suggestions.get_untracked() {
+            let count = open.names.len();
+            let handled = match ev.key().as_str() {
+                "ArrowDown" | "ArrowUp" => {
+                    let step = if ev.key() == "ArrowDown" {
+                        1
+                    } else {
+                        count - 1
+                    };
+                    suggestions.update(|s| {
+                        if let Some(s) = s {
+                            s.chosen = (s.chosen + step) % count;
+                        }
+                    });
+                    true
+                }
+                "Enter" | "Tab" => {
+                    accept(open.names[open.chosen].clone());
+                    true
+                }
+                "Escape" => {
+                    suggestions.set(None);
+                    true
+                }
+                _ => false,
+            };
+            if handled {
+                ev.prevent_default();
+                return;
+            }
         }
         let value: Vec<u16> = area.value().encode_utf16().collect();
         let start = area.selection_start().ok().flatten().unwrap_or(0) as usize;
@@ -277,6 +387,7 @@ pub fn Editor() -> impl IntoView {
         let at = (start + caret) as u32;
         let _ = area.set_selection_range(at, at);
         pg.definition.set(text);
+        refresh_suggestions();
     };
     let format = move |_| {
         let formatted = pg.definition.with(|t| {
@@ -326,10 +437,30 @@ pub fn Editor() -> impl IntoView {
                             if let Some(t) = target {
                                 pg.definition.set(t.value());
                             }
+                            refresh_suggestions();
                         }
                         on:keydown=on_keydown
-                        on:scroll=move |_| sync_scroll()
+                        on:click=move |_| refresh_suggestions()
+                        on:blur=move |_| suggestions.set(None)
+                        on:scroll=move |_| { suggestions.set(None); sync_scroll() }
                     ></textarea>
+                    {move || suggestions.get().map(|s| {
+                        let (top, left) = area.get().map_or((s.top, s.left), |a| {
+                            (s.top - f64::from(a.scroll_top()), s.left - f64::from(a.scroll_left()))
+                        });
+                        view! {
+                            <ul class="completions" role="listbox" style=format!("top: {top}px; left: {left}px")>
+                                {s.names.into_iter().enumerate().map(|(i, name)| {
+                                    let chosen = i == s.chosen;
+                                    let pick = name.clone();
+                                    view! {
+                                        <li role="option" class:chosen=chosen aria-selected=chosen.to_string()
+                                            on:mousedown=move |ev| { ev.prevent_default(); accept(pick.clone()) }>{name}</li>
+                                    }
+                                }).collect_view()}
+                            </ul>
+                        }
+                    })}
                 </div>
             </div>
         </div>

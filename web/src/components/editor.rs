@@ -277,6 +277,8 @@ pub fn Editor() -> impl IntoView {
         }
     });
     let suggestions = RwSignal::new(None::<Suggestions>);
+    // The text area's scroll offsets (top, left): the list follows the text.
+    let scrolled = RwSignal::new((0.0, 0.0));
     let refresh_suggestions = move || {
         let found = area.get().and_then(|area| {
             pg.state_names
@@ -442,12 +444,16 @@ pub fn Editor() -> impl IntoView {
                         on:keydown=on_keydown
                         on:click=move |_| refresh_suggestions()
                         on:blur=move |_| suggestions.set(None)
-                        on:scroll=move |_| { suggestions.set(None); sync_scroll() }
+                        on:scroll=move |_| {
+                            sync_scroll();
+                            if let Some(a) = area.get() {
+                                scrolled.set((f64::from(a.scroll_top()), f64::from(a.scroll_left())));
+                            }
+                        }
                     ></textarea>
                     {move || suggestions.get().map(|s| {
-                        let (top, left) = area.get().map_or((s.top, s.left), |a| {
-                            (s.top - f64::from(a.scroll_top()), s.left - f64::from(a.scroll_left()))
-                        });
+                        let (top, left) = scrolled.get();
+                        let (top, left) = (s.top - top, s.left - left);
                         view! {
                             <ul class="completions" role="listbox" style=format!("top: {top}px; left: {left}px")>
                                 {s.names.into_iter().enumerate().map(|(i, name)| {

@@ -1,5 +1,7 @@
 //! What the crates compute from the definition text: the model, diagnostics and drawing.
 
+use std::collections::BTreeMap;
+
 use stepwise_asl::model::StateMachine;
 use stepwise_asl::{load, Diagnostic, LoadOptions};
 use stepwise_graph::{build, layout, Layout, Style};
@@ -7,8 +9,10 @@ use stepwise_graph::{build, layout, Layout, Style};
 /// One analysis of one definition text.
 #[derive(Debug, Clone)]
 pub struct Analysis {
-    /// The text it was made from (it identifies the analysis).
+    /// The text it was made from (with the substitutions, it identifies the analysis).
     pub source: String,
+    /// The substitution values it was made with.
+    pub substitutions: BTreeMap<String, String>,
     /// The model, when the definition is valid.
     pub machine: Option<StateMachine>,
     /// Every diagnostic.
@@ -21,20 +25,29 @@ pub struct Analysis {
 
 impl PartialEq for Analysis {
     fn eq(&self, other: &Self) -> bool {
-        self.source == other.source
+        self.source == other.source && self.substitutions == other.substitutions
     }
 }
 
 impl Analysis {
-    /// Load, validate and lay out `text`.
-    pub fn of(text: &str) -> Self {
-        let loaded = load(text, &LoadOptions::default());
+    /// Load, validate and lay out `text`, with `substitutions` for its `${Name}` placeholders.
+    pub fn of(text: &str, substitutions: &BTreeMap<String, String>) -> Self {
+        let options = LoadOptions {
+            substitutions: substitutions
+                .iter()
+                .filter(|(_, value)| !value.is_empty())
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+            ..LoadOptions::default()
+        };
+        let loaded = load(text, &options);
         let drawing = loaded
             .machine
             .as_ref()
             .map(|m| layout(&build(m), &crate::measure::text_width, &Style::default()));
         Analysis {
             source: text.to_owned(),
+            substitutions: substitutions.clone(),
             state_names: loaded
                 .json
                 .as_ref()

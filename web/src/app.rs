@@ -40,6 +40,8 @@ pub struct Playground {
     pub mocks: RwSignal<String>,
     /// The selected test case.
     pub test_case: RwSignal<String>,
+    /// Values for the definition's `${Name}` placeholders.
+    pub substitutions: RwSignal<std::collections::BTreeMap<String, String>>,
     /// Model, diagnostics and drawing of the definition.
     pub analysis: Memo<Analysis>,
     /// The last valid drawing (kept while the text is broken).
@@ -103,6 +105,7 @@ impl Playground {
         self.input.set(workspace.input);
         self.mocks.set(workspace.mocks);
         self.test_case.set(workspace.test_case);
+        self.substitutions.set(workspace.substitutions);
         self.reset();
     }
 
@@ -113,6 +116,7 @@ impl Playground {
             input: self.input.get(),
             mocks: self.mocks.get(),
             test_case: self.test_case.get(),
+            substitutions: self.substitutions.get(),
         }
     }
 
@@ -123,6 +127,7 @@ impl Playground {
             input: self.input.get_untracked(),
             mocks: self.mocks.get_untracked(),
             test_case: self.test_case.get_untracked(),
+            substitutions: self.substitutions.get_untracked(),
         }
     }
 
@@ -141,7 +146,10 @@ impl Playground {
 pub fn App() -> impl IntoView {
     let initial = Workspace::restore(&EXAMPLES[0]);
     let definition = RwSignal::new(initial.definition);
-    let analysis = Memo::new(move |_| definition.with(|text| Analysis::of(text)));
+    let substitutions = RwSignal::new(initial.substitutions);
+    let analysis = Memo::new(move |_| {
+        substitutions.with(|subs| definition.with(|text| Analysis::of(text, subs)))
+    });
     // Keep the last good drawing on screen while the text is broken.
     let drawing = Memo::new(move |previous: Option<&Option<stepwise_graph::Layout>>| {
         analysis
@@ -161,6 +169,7 @@ pub fn App() -> impl IntoView {
         input: RwSignal::new(initial.input),
         mocks: RwSignal::new(initial.mocks),
         test_case: RwSignal::new(initial.test_case),
+        substitutions,
         analysis,
         drawing,
         run: RwSignal::new(None),

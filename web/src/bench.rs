@@ -57,7 +57,9 @@ pub fn bench_definition(states: usize) -> String {
 /// Analyse a definition as the playground does on every change (load, validate, lint, lay out).
 #[wasm_bindgen]
 pub fn bench_analysis(text: &str) -> f64 {
-    crate::analysis::Analysis::of(text).diagnostics.len() as f64
+    crate::analysis::Analysis::of(text, &Default::default())
+        .diagnostics
+        .len() as f64
 }
 
 /// Load and validate only (no layout), for comparison with [`bench_analysis`].

@@ -1,5 +1,8 @@
-//! What the user works on — definition, input, mocks, test case — and where it is kept:
+//! What the user works on — definition, input, mocks, test case, substitutions — and where
+//! it is kept:
 //! localStorage on every change, and a compressed URL fragment for sharing.
+
+use std::collections::BTreeMap;
 
 use base64::Engine as _;
 use serde::{Deserialize, Serialize};
@@ -20,6 +23,9 @@ pub struct Workspace {
     pub mocks: String,
     /// The selected test case.
     pub test_case: String,
+    /// Values for the definition's `${Name}` placeholders (DefinitionSubstitutions).
+    #[serde(default)]
+    pub substitutions: BTreeMap<String, String>,
 }
 
 impl Workspace {
@@ -30,6 +36,7 @@ impl Workspace {
             input: example.input.to_owned(),
             mocks: example.mocks.to_owned(),
             test_case: example.test_case.to_owned(),
+            substitutions: BTreeMap::new(),
         }
     }
 

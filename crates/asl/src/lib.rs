@@ -34,11 +34,11 @@ mod load;
 pub mod model;
 pub mod path;
 pub mod source;
-mod substitution;
+pub mod substitution;
 pub mod timestamp;
 pub mod validate;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 pub use diagnostic::{Diagnostic, Severity};
 pub use lint::MachineType;
@@ -85,8 +85,16 @@ pub fn load(text: &str, options: &LoadOptions) -> Loaded {
     let mut sink = Sink::default();
     let (mut json, spans) = json::parse(text, &mut sink);
     let mut machine = None;
+    // What DefinitionSubstitutions put in: deployment-specific on purpose, not hard-coded.
+    let mut substituted = HashSet::new();
     if let Some(value) = json.as_mut() {
-        substitution::apply(value, &options.substitutions, "", &mut sink);
+        substitution::apply(
+            value,
+            &options.substitutions,
+            "",
+            &mut substituted,
+            &mut sink,
+        );
         let mut loader = load::Loader {
             sink: &mut sink,
             names: HashMap::new(),
@@ -99,7 +107,7 @@ pub fn load(text: &str, options: &LoadOptions) -> Loaded {
     if let Some(m) = &machine {
         validate::check(m, &mut sink);
         if !options.skip_lints {
-            lint::lint(m, options.machine_type, &mut sink);
+            lint::lint(m, options.machine_type, &substituted, &mut sink);
         }
     }
     let diagnostics = sink.finish(text, &spans);

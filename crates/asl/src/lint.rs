@@ -1,6 +1,8 @@
 //! Warnings for valid definitions that follow known anti-patterns. Every lint has a code,
 //! a message and a hint.
 
+use std::collections::HashSet;
+
 use serde_json::Value;
 
 use crate::diagnostic::Sink;
@@ -27,12 +29,17 @@ const TRANSIENT_LAMBDA_ERRORS: &[&str] = &[
 const EXPRESS_LIMIT_SECONDS: f64 = 300.0;
 
 /// Add lint warnings for `machine` to `sink`.
-pub fn lint(machine: &StateMachine, machine_type: MachineType, sink: &mut Sink) {
+pub fn lint(
+    machine: &StateMachine,
+    machine_type: MachineType,
+    substituted: &HashSet<String>,
+    sink: &mut Sink,
+) {
     let mut all_states = Vec::new();
     collect(&machine.states, &mut all_states);
     for state in &all_states {
         if let Kind::Task(task) = &state.kind {
-            lint_task(state, task, machine_type, sink);
+            lint_task(state, task, machine_type, substituted, sink);
         }
         if let Kind::Map(map) = &state.kind {
             if map.max_concurrency.is_none() {
@@ -75,11 +82,17 @@ fn collect<'a>(scope: &'a Scope, out: &mut Vec<&'a State>) {
     }
 }
 
-fn lint_task(state: &State, task: &crate::model::Task, machine_type: MachineType, sink: &mut Sink) {
+fn lint_task(
+    state: &State,
+    task: &crate::model::Task,
+    machine_type: MachineType,
+    substituted: &HashSet<String>,
+    sink: &mut Sink,
+) {
     let resource_pointer = format!("{}/Resource", state.pointer);
     if let Some(arn) = std::iter::once(task.resource.as_str())
         .chain(arns_in(state))
-        .find(|arn| has_account_or_region(arn))
+        .find(|arn| has_account_or_region(arn) && !substituted.contains(*arn))
     {
         sink.warning("LINT001", resource_pointer.clone(), format!("\"{}\" hard-codes an ARN with an account id or region: {arn}", state.name))
             .hint("Use a ${Name} placeholder and DefinitionSubstitutions so the machine deploys to any account and region");

@@ -90,6 +90,22 @@ impl Scope {
     pub fn start_state(&self) -> &State {
         &self.states[self.start]
     }
+
+    /// The Task states of this scope and every scope nested in it, in definition order.
+    pub fn task_states(&self) -> Vec<&State> {
+        let mut tasks = Vec::new();
+        for state in &self.states {
+            match &state.kind {
+                Kind::Task(_) => tasks.push(state),
+                Kind::Parallel { branches } => {
+                    tasks.extend(branches.iter().flat_map(Scope::task_states))
+                }
+                Kind::Map(map) => tasks.extend(map.processor.task_states()),
+                _ => {}
+            }
+        }
+        tasks
+    }
 }
 
 /// A transition: to another state of the same scope, or the end of the scope.

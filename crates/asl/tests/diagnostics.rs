@@ -235,6 +235,20 @@ fn substitutions_are_applied_and_missing_ones_reported() {
         .insert("Fn".into(), "arn:aws:states:::lambda:invoke".into());
     let resolved = load(text, &options);
     assert!(resolved.diagnostics.iter().all(|d| d.code != "ASL035"));
+    // An account-specific ARN is a lint when written in the definition, not when
+    // DefinitionSubstitutions supplies it.
+    let arn = "arn:aws:lambda:us-east-1:123456789012:function:f";
+    let mut deployed = LoadOptions::default();
+    deployed.substitutions.insert("Fn".into(), arn.into());
+    let lints = |text: &str, options: &LoadOptions| -> Vec<&'static str> {
+        load(text, options)
+            .diagnostics
+            .iter()
+            .map(|d| d.code)
+            .collect()
+    };
+    assert!(!lints(text, &deployed).contains(&"LINT001"));
+    assert!(lints(&text.replace("${Fn}", arn), &deployed).contains(&"LINT001"));
     let machine = resolved.machine.unwrap();
     assert!(
         matches!(&machine.states.states[0].kind, stepwise_asl::model::Kind::Task(t) if t.resource == "arn:aws:states:::lambda:invoke")

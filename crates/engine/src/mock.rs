@@ -181,6 +181,102 @@ fn read(
     Some(TestCase { by_state })
 }
 
+/// Write a response for `state` into a mock config (its JSON text): `calls` is a call index
+/// ("0") or range ("1-2"); the test case (created if missing, in the first state machine)
+/// maps the state to its response set (created as "<state>Response" if it has none).
+/// Returns the new text, pretty-printed, or why the config cannot take it.
+pub fn add_response(
+    config: &str,
+    test_case: &str,
+    state: &str,
+    calls: &str,
+    response: &Response,
+) -> Result<String, String> {
+    let valid_calls = match calls.split_once('-') {
+        Some((a, b)) => {
+            matches!((a.parse::<usize>(), b.parse::<usize>()), (Ok(a), Ok(b)) if a <= b)
+        }
+        None => calls.parse::<usize>().is_ok(),
+    };
+    if !valid_calls {
+        return Err(format!(
+            "\"{calls}\" is not a call index (\"0\") or range (\"1-3\")"
+        ));
+    }
+    let mut root: Value = if config.trim().is_empty() {
+        serde_json::json!({})
+    } else {
+        serde_json::from_str(config).map_err(|e| format!("The mock config is not JSON: {e}"))?
+    };
+    let Value::Object(root_map) = &mut root else {
+        return Err("The mock config must be a JSON object".into());
+    };
+    let machines = object_at(root_map, "StateMachines")?;
+    if machines.is_empty() {
+        machines.insert("StateMachine".into(), serde_json::json!({}));
+    }
+    // The machine that has the test case, else the first one.
+    let has_case = format!("/TestCases/{}", escape(test_case));
+    let key = machines
+        .iter()
+        .find(|(_, m)| m.pointer(&has_case).is_some())
+        .or_else(|| machines.iter().next())
+        .map(|(key, _)| key.clone())
+        .ok_or("The mock config has no state machine")?;
+    let machine = machines
+        .get_mut(&key)
+        .ok_or("The mock config has no state machine")?;
+    let Value::Object(machine) = machine else {
+        return Err("A state machine entry must be a JSON object".into());
+    };
+    let cases = object_at(machine, "TestCases")?;
+    let case = cases
+        .entry(test_case.to_owned())
+        .or_insert_with(|| serde_json::json!({}));
+    let Value::Object(case) = case else {
+        return Err(format!("Test case \"{test_case}\" must be a JSON object"));
+    };
+    let response_name = match case.get(state).and_then(Value::as_str) {
+        Some(name) => name.to_owned(),
+        None => {
+            let name = format!("{state}Response");
+            case.insert(state.to_owned(), Value::String(name.clone()));
+            name
+        }
+    };
+    let responses = object_at(root_map, "MockedResponses")?;
+    let entry = responses
+        .entry(response_name.clone())
+        .or_insert_with(|| serde_json::json!({}));
+    let Value::Object(entry) = entry else {
+        return Err(format!(
+            "Mocked response \"{response_name}\" must be a JSON object"
+        ));
+    };
+    let answer = match response {
+        Response::Return(value) => serde_json::json!({ "Return": value }),
+        Response::Throw { error, cause } => {
+            serde_json::json!({ "Throw": { "Error": error, "Cause": cause } })
+        }
+    };
+    entry.insert(calls.to_owned(), answer);
+    serde_json::to_string_pretty(&root).map_err(|e| e.to_string())
+}
+
+/// The object at `key` of `map`, created when missing.
+fn object_at<'a>(
+    map: &'a mut serde_json::Map<String, Value>,
+    key: &str,
+) -> Result<&'a mut serde_json::Map<String, Value>, String> {
+    match map
+        .entry(key.to_owned())
+        .or_insert_with(|| serde_json::json!({}))
+    {
+        Value::Object(inner) => Ok(inner),
+        _ => Err(format!("\"{key}\" must be a JSON object")),
+    }
+}
+
 fn read_ranges(
     value: &Value,
     pointer: &str,
@@ -291,6 +387,54 @@ mod tests {
         assert_eq!(case.response("Charge", 2).map(|m| &m.response), Some(&ok));
         assert_eq!(case.response("Charge", 7).map(|m| &m.response), Some(&ok));
         assert!(case.response("Other", 0).is_none());
+    }
+
+    #[test]
+    fn responses_are_written_into_the_config_a_test_case_reads() {
+        let config = r#"{"StateMachines": {"Orders": {"TestCases": {"Happy": {"Charge": "Charged"}}}},
+            "MockedResponses": {"Charged": {"0": {"Return": {"ok": true}}}}}"#;
+        let thrown = Response::Throw {
+            error: "Declined".into(),
+            cause: "card".into(),
+        };
+        let text = add_response(config, "Happy", "Charge", "1-2", &thrown).unwrap();
+        let case = load(&text, None, "Happy").unwrap();
+        assert!(matches!(
+            case.response("Charge", 0).map(|m| &m.response),
+            Some(Response::Return(_))
+        ));
+        assert_eq!(
+            case.response("Charge", 2).map(|m| &m.response),
+            Some(&thrown)
+        );
+        // A new test case and state get their own entries.
+        let text = add_response(
+            &text,
+            "Sad",
+            "Ship",
+            "0",
+            &Response::Return(serde_json::json!(1)),
+        )
+        .unwrap();
+        let sad = load(&text, Some("Orders"), "Sad").unwrap();
+        assert_eq!(
+            sad.response("Ship", 0).map(|m| &m.response),
+            Some(&Response::Return(serde_json::json!(1)))
+        );
+        // An empty config starts one.
+        let fresh = add_response(
+            "",
+            "T",
+            "S",
+            "0",
+            &Response::Return(serde_json::json!(null)),
+        )
+        .unwrap();
+        assert!(load(&fresh, None, "T").is_ok());
+        assert!(add_response("[1]", "T", "S", "0", &thrown).is_err());
+        assert!(add_response(config, "T", "S", "x", &thrown)
+            .unwrap_err()
+            .contains("call index"));
     }
 
     #[test]

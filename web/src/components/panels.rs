@@ -59,6 +59,41 @@ fn InputTab() -> impl IntoView {
             Some(StartError::Input(message)) => Some(view! { <p class="field-error">{format!("The run did not start: the input is not JSON ({message})")}</p> }),
             _ => None,
         })}
+        <Substitutions />
+    }
+}
+
+/// A value for each `${Name}` placeholder of the definition (DefinitionSubstitutions).
+#[component]
+fn Substitutions() -> impl IntoView {
+    let pg = use_playground();
+    let names = Memo::new(move |_| {
+        pg.definition
+            .with(|t| stepwise_asl::substitution::placeholders(t))
+    });
+    move || {
+        let names = names.get();
+        (!names.is_empty()).then(|| view! {
+            <h3>"Definition substitutions"</h3>
+            <p class="hint">"Values for the ${Name} placeholders, as DefinitionSubstitutions gives them when the machine is deployed."</p>
+            <table class="substitutions">
+                {names.into_iter().map(|name| {
+                    let key = name.clone();
+                    let value = move || pg.substitutions.with(|s| s.get(&key).cloned().unwrap_or_default());
+                    let key = name.clone();
+                    view! {
+                        <tr>
+                            <th><code>{format!("${{{name}}}")}</code></th>
+                            <td><input aria-label=format!("Value of {name}") placeholder="value" prop:value=value
+                                on:input=move |ev| {
+                                    let value = event_target_value(&ev);
+                                    pg.substitutions.update(|s| { s.insert(key.clone(), value); });
+                                } /></td>
+                        </tr>
+                    }
+                }).collect_view()}
+            </table>
+        })
     }
 }
 
@@ -82,6 +117,7 @@ fn MocksTab() -> impl IntoView {
             prop:value=move || pg.mocks.get()
             on:input=move |ev| pg.mocks.set(event_target_value(&ev))></textarea>
         {move || pg.mocks.with(|t| json_error(t)).map(|e| view! { <p class="field-error">{e}</p> })}
+        <MockState />
         {move || pg.run_error.with(|e| match e {
             Some(StartError::Mocks(diagnostics)) => Some(view! {
                 <ul class="diagnostics">
@@ -92,6 +128,102 @@ fn MocksTab() -> impl IntoView {
             }),
             _ => None,
         })}
+    }
+}
+
+/// A quick form that writes one mocked answer for one Task state into the mock config.
+#[component]
+fn MockState() -> impl IntoView {
+    let pg = use_playground();
+    let tasks = Memo::new(move |_| {
+        pg.analysis.with(|a| {
+            a.machine.as_ref().map_or_else(Vec::new, |m| {
+                m.states
+                    .task_states()
+                    .into_iter()
+                    .map(|s| s.name.clone())
+                    .collect()
+            })
+        })
+    });
+    let state = RwSignal::new(String::new());
+    let calls = RwSignal::new("0".to_owned());
+    let throws = RwSignal::new(false);
+    let returned = RwSignal::new("{\n  \"ok\": true\n}".to_owned());
+    let error = RwSignal::new("States.TaskFailed".to_owned());
+    let cause = RwSignal::new(String::new());
+    let problem = RwSignal::new(None::<String>);
+    let add = move |_| {
+        let chosen = state.get_untracked();
+        let state_name = if chosen.is_empty() {
+            tasks.with_untracked(|t| t.first().cloned().unwrap_or_default())
+        } else {
+            chosen
+        };
+        let response = if throws.get_untracked() {
+            stepwise_engine::mock::Response::Throw {
+                error: error.get_untracked(),
+                cause: cause.get_untracked(),
+            }
+        } else {
+            match serde_json::from_str(&returned.get_untracked()) {
+                Ok(value) => stepwise_engine::mock::Response::Return(value),
+                Err(e) => {
+                    problem.set(Some(format!("The result is not JSON: {e}")));
+                    return;
+                }
+            }
+        };
+        let case = match pg.test_case.get_untracked() {
+            case if case.is_empty() => "Default".to_owned(),
+            case => case,
+        };
+        let written = pg.mocks.with_untracked(|config| {
+            stepwise_engine::mock::add_response(
+                config,
+                &case,
+                &state_name,
+                calls.get_untracked().trim(),
+                &response,
+            )
+        });
+        match written {
+            Ok(text) => {
+                pg.mocks.set(text);
+                pg.test_case.set(case);
+                problem.set(None);
+            }
+            Err(message) => problem.set(Some(message)),
+        }
+    };
+    view! {
+        <h3>"Mock a state"</h3>
+        <div class="mock-form">
+            <label>"State "
+                <select aria-label="State to mock" on:change=move |ev| state.set(event_target_value(&ev))>
+                    {move || tasks.get().into_iter().map(|name| view! { <option value=name.clone()>{name.clone()}</option> }).collect_view()}
+                </select>
+            </label>
+            <label>"Calls "
+                <input class="calls" aria-label="Call index or range" prop:value=move || calls.get() on:input=move |ev| calls.set(event_target_value(&ev)) />
+            </label>
+            <label><input type="radio" name="mock-kind" prop:checked=move || !throws.get() on:change=move |_| throws.set(false) />" Return"</label>
+            <label><input type="radio" name="mock-kind" class="throws" prop:checked=move || throws.get() on:change=move |_| throws.set(true) />" Throw"</label>
+        </div>
+        {move || if throws.get() {
+            view! {
+                <div class="failure-fields">
+                    <input aria-label="Error" prop:value=move || error.get() on:input=move |ev| error.set(event_target_value(&ev)) />
+                    <input aria-label="Cause" placeholder="Cause" prop:value=move || cause.get() on:input=move |ev| cause.set(event_target_value(&ev)) />
+                </div>
+            }.into_any()
+        } else {
+            view! {
+                <textarea class="json-input small" aria-label="Mocked result" prop:value=move || returned.get() on:input=move |ev| returned.set(event_target_value(&ev))></textarea>
+            }.into_any()
+        }}
+        <button class="add-mock" on:click=add disabled=move || tasks.with(Vec::is_empty)>"Add to the test case"</button>
+        {move || problem.get().map(|p| view! { <p class="field-error">{p}</p> })}
     }
 }
 

@@ -230,6 +230,18 @@ fn trace(execution: &Execution) -> String {
             event.kind
         ));
     }
+    let children = execution.children();
+    if !children.is_empty() {
+        let succeeded = children
+            .iter()
+            .filter(|c| c.status == Status::Succeeded)
+            .count();
+        out.push_str(&format!(
+            "Map Run child executions: {} ({succeeded} succeeded, {} not)\n",
+            children.len(),
+            children.len() - succeeded
+        ));
+    }
     for state in execution.unmocked_states() {
         out.push_str(&format!(
             "note: Task \"{state}\" had no mock; its input was used as its result\n"

@@ -73,14 +73,18 @@ fn validate_json_lists_states_and_positioned_diagnostics() {
     let report: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(report[0]["valid"], true);
     assert_eq!(report[0]["states"][0], "ValidateOrder");
-    let lint = report[0]["diagnostics"]
-        .as_array()
-        .unwrap()
+    let diagnostics = report[0]["diagnostics"].as_array().unwrap();
+    assert!(
+        diagnostics.iter().all(|d| d["code"] != "LINT001"),
+        "an ARN DefinitionSubstitutions supplies is not hard-coded"
+    );
+    let lint = diagnostics
         .iter()
-        .find(|d| d["code"] == "LINT001")
-        .expect("the substituted ARN is hard-coded");
+        .find(|d| d["code"] == "LINT003")
+        .expect("tasks without a Catch are linted");
     assert_eq!(lint["severity"], "warning");
     assert!(lint["start"]["line"].as_u64().unwrap() > 1);
+    assert!(lint["hint"].as_str().is_some());
 }
 
 #[test]

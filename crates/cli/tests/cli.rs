@@ -227,3 +227,26 @@ fn run_answers_callbacks_from_the_command_line() {
     assert_eq!(broken.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&broken.stderr).contains("not JSON"));
 }
+
+#[test]
+fn run_reports_a_distributed_maps_child_executions() {
+    let examples = concat!(env!("CARGO_MANIFEST_DIR"), "/../../public/examples/");
+    let out = stepwise(&[
+        "run",
+        &format!("{examples}distributed-map.asl.json"),
+        "--input-file",
+        &format!("{examples}distributed-map.input.json"),
+        "--mock-config",
+        &format!("{examples}distributed-map.mocks.json"),
+        "--test-case",
+        "Resized",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    // Five CSV rows, two per batch.
+    assert!(text.contains("MapRunStarted"), "{text}");
+    assert!(
+        text.contains("Map Run child executions: 3 (3 succeeded, 0 not)"),
+        "{text}"
+    );
+}

@@ -235,9 +235,12 @@ impl Execution {
             self.wait_clock,
             self.input.clone(),
         );
-        let deadline = self
-            .machine
-            .timeout_seconds
+        // An EXPRESS execution runs five minutes at most, whatever TimeoutSeconds says.
+        let express_limit = (self.options.machine_type == MachineType::Express).then_some(300);
+        let deadline = [self.machine.timeout_seconds, express_limit]
+            .into_iter()
+            .flatten()
+            .min()
             .map(|s| self.options.start_time_millis + s as i64 * 1000);
         let ended = runner.execute(
             &self.machine.states,

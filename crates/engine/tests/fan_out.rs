@@ -525,3 +525,20 @@ fn a_state_output_over_256_kib_is_a_data_limit_failure_that_can_be_caught() {
         "the task itself returned a result within the limit"
     );
 }
+
+#[test]
+fn an_express_execution_times_out_after_five_minutes() {
+    let definition = json!({ "StartAt": "W", "States": { "W": { "Type": "Wait", "Seconds": 600, "End": true } } });
+    let loaded = load(&definition.to_string(), &LoadOptions::default())
+        .machine
+        .unwrap();
+    let express = Options {
+        machine_type: stepwise_asl::MachineType::Express,
+        ..Options::default()
+    };
+    let execution = Execution::start(Rc::new(loaded.clone()), json!({}), express);
+    assert_eq!(execution.status(), Status::TimedOut);
+    assert_eq!(seconds_between(&execution), 300);
+    let standard = Execution::start(Rc::new(loaded), json!({}), Options::default());
+    assert_eq!(standard.status(), Status::Succeeded);
+}

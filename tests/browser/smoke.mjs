@@ -120,6 +120,24 @@ await check('a narrow window stacks the panes', async () => {
   if (!(graph.y > editor.y)) throw new Error('panes are not stacked');
 });
 
+await check('an embedded copy shows the graph and runs, without the editor', async () => {
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await page.selectOption('select[aria-label="Examples"]', examples[1][0]);
+  await page.click('button.embed');
+  const code = await page.locator('input.embed-code').inputValue();
+  const src = /src="([^"]+)"/.exec(code)?.[1];
+  if (!src || !src.includes('?embed#w=')) throw new Error(`embed code: ${code}`);
+  const embedded = await browser.newPage({ viewport: { width: 800, height: 520 } });
+  embedded.on('pageerror', (e) => pageErrors.push(e.message));
+  await embedded.goto(src);
+  await embedded.waitForSelector('g.node[data-id="ParallelFulfillment"]');
+  if (await embedded.locator('textarea.definition').count()) throw new Error('the editor is shown');
+  await embedded.click('button.run');
+  await embedded.waitForFunction(() => document.querySelector('.run-status')?.textContent === 'SUCCEEDED', null, { timeout: 10000 });
+  await embedded.screenshot({ path: join(shots, 'embedded.png') });
+  await embedded.close();
+});
+
 await check('no uncaught errors on the page', async () => {
   if (pageErrors.length) throw new Error(pageErrors.join('\n'));
 });

@@ -187,13 +187,30 @@ pub fn App() -> impl IntoView {
     // once when the page goes away (a reload, a closed tab).
     let pending_save: StoredValue<Option<gloo_timers::callback::Timeout>, LocalStorage> =
         StoredValue::new_local(None);
-    Effect::new(move |_| {
-        let workspace = playground.workspace();
-        pending_save.set_value(Some(gloo_timers::callback::Timeout::new(250, move || {
-            workspace.save()
-        })));
-    });
-    save_when_leaving(playground);
+    let embedded = is_embedded();
+    // An embedded copy shows someone else's machine: it never overwrites the reader's own
+    // workspace.
+    if !embedded {
+        Effect::new(move |_| {
+            let workspace = playground.workspace();
+            pending_save.set_value(Some(gloo_timers::callback::Timeout::new(250, move || {
+                workspace.save()
+            })));
+        });
+        save_when_leaving(playground);
+    }
+    if embedded {
+        return view! {
+            <main class="playground embedded">
+                <section class="pane graph-pane">
+                    <RunControls />
+                    <GraphView />
+                    <a class="open-full" href=full_page_url() target="_blank" rel="noopener">"Open in Stepwise ↗"</a>
+                </section>
+            </main>
+        }
+        .into_any();
+    }
     view! {
         <Header />
         <main class="playground">
@@ -210,6 +227,35 @@ pub fn App() -> impl IntoView {
             </section>
         </main>
     }
+    .into_any()
+}
+
+/// Is the page embedded in another (`?embed` in its address)? Then it shows the graph and
+/// the run controls only.
+pub fn is_embedded() -> bool {
+    web_sys::window()
+        .and_then(|w| w.location().search().ok())
+        .is_some_and(|search| {
+            search
+                .trim_start_matches('?')
+                .split('&')
+                .any(|p| p == "embed")
+        })
+}
+
+/// This page's address without `?embed`, to open the embedded machine in full.
+fn full_page_url() -> String {
+    web_sys::window()
+        .map(|w| w.location())
+        .and_then(|l| {
+            Some(format!(
+                "{}{}{}",
+                l.origin().ok()?,
+                l.pathname().ok()?,
+                l.hash().ok()?
+            ))
+        })
+        .unwrap_or_default()
 }
 
 /// Save the workspace when the page is hidden or unloaded (the listener lives as long as the page).

@@ -18,6 +18,20 @@ pub fn Header() -> impl IntoView {
             share_note.set("Link in the address bar".into());
         }
     };
+    // An iframe that shows this machine's graph and run controls on another page.
+    let embed_code = RwSignal::new(None::<String>);
+    let embed = move |_| {
+        let workspace = pg.workspace_untracked();
+        let code = web_sys::window().map(|w| w.location()).and_then(|l| {
+            Some(format!(
+                "<iframe src=\"{}{}?embed{}\" width=\"100%\" height=\"520\" style=\"border:0\" title=\"State machine\"></iframe>",
+                l.origin().ok()?,
+                l.pathname().ok()?,
+                workspace.to_fragment()
+            ))
+        });
+        embed_code.set(code);
+    };
     let verdict = move || {
         pg.analysis.with(|a| match a.error_count() {
             0 => ("verdict valid", "valid".to_owned()),
@@ -44,6 +58,16 @@ pub fn Header() -> impl IntoView {
             <span class=move || verdict().0>{move || verdict().1}</span>
             <span class="spacer"></span>
             <span class="share-note">{move || share_note.get()}</span>
+            {move || embed_code.get().map(|code| view! {
+                <input class="embed-code" readonly aria-label="Embed code" prop:value=code
+                    on:focus=move |ev| {
+                        use wasm_bindgen::JsCast;
+                        if let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) {
+                            input.select();
+                        }
+                    } />
+            })}
+            <button class="embed" on:click=embed title="HTML that shows this machine on another page">"Embed"</button>
             <button class="share" on:click=share>"Share"</button>
         </header>
     }

@@ -77,22 +77,18 @@ impl Format {
     }
 }
 
-/// The items of one S3 object's content (a string, or JSON already parsed).
-pub fn parse(format: &Format, content: &Value) -> Result<Vec<Value>, Failure> {
-    let text = || -> Result<&str, Failure> {
-        content.as_str().ok_or_else(|| {
-            Failure::new(
-                READER_FAILED,
-                format!(
-                    "The object's content must be text, not {}",
-                    compact(content)
-                ),
-            )
-        })
+/// Items, read one at a time.
+pub type Rows<'a> = Box<dyn Iterator<Item = Result<Value, Failure>> + 'a>;
+
+/// The items of the objects an ItemReader read (for a manifest: the manifest, then each of its
+/// data files), one at a time, so a large object is never held as items all at once.
+pub fn rows<'a>(format: &Format, objects: &[&'a Value]) -> Result<Rows<'a>, Failure> {
+    let Some(&first) = objects.first() else {
+        return Ok(Box::new(std::iter::empty()));
     };
     match format {
-        Format::ObjectList => match content.get("Contents").unwrap_or(content) {
-            Value::Array(objects) => Ok(objects.clone()),
+        Format::ObjectList => match first.get("Contents").unwrap_or(first) {
+            Value::Array(listed) => Ok(Box::new(listed.iter().cloned().map(Ok))),
             other => Err(Failure::new(
                 READER_FAILED,
                 format!(
@@ -101,47 +97,67 @@ pub fn parse(format: &Format, content: &Value) -> Result<Vec<Value>, Failure> {
                 ),
             )),
         },
-        Format::Json => {
-            let parsed;
-            let value = match content {
-                Value::String(s) => {
-                    parsed = serde_json::from_str(s).map_err(|e| {
-                        Failure::new(READER_FAILED, format!("The object is not JSON: {e}"))
-                    })?;
-                    &parsed
-                }
-                other => other,
-            };
-            match value {
-                Value::Array(items) => Ok(items.clone()),
-                other => Err(Failure::new(
+        Format::Json => match first {
+            Value::Array(items) => Ok(Box::new(items.iter().cloned().map(Ok))),
+            Value::String(text) => match serde_json::from_str(text) {
+                Ok(Value::Array(items)) => Ok(Box::new(items.into_iter().map(Ok))),
+                Ok(other) => Err(not_an_array(&other)),
+                Err(e) => Err(Failure::new(
                     READER_FAILED,
-                    format!(
-                        "A JSON object read by an ItemReader must hold an array, not {}",
-                        compact(other)
-                    ),
+                    format!("The object is not JSON: {e}"),
                 )),
-            }
-        }
-        Format::JsonLines => text()?
-            .lines()
-            .enumerate()
-            .filter(|(_, line)| !line.trim().is_empty())
-            .map(|(n, line)| {
-                serde_json::from_str(line).map_err(|e| {
-                    Failure::new(READER_FAILED, format!("Line {} is not JSON: {e}", n + 1))
-                })
-            })
-            .collect(),
-        Format::Csv { headers, delimiter } => csv_rows(text()?, headers.clone(), *delimiter),
-        Format::Manifest => Err(Failure::new(
-            READER_FAILED,
-            "A manifest is read with read_manifest",
+            },
+            other => Err(not_an_array(other)),
+        },
+        Format::JsonLines => Ok(Box::new(
+            text(first)?
+                .lines()
+                .enumerate()
+                .filter(|(_, line)| !line.trim().is_empty())
+                .map(|(n, line)| {
+                    serde_json::from_str(line).map_err(|e| {
+                        Failure::new(READER_FAILED, format!("Line {} is not JSON: {e}", n + 1))
+                    })
+                }),
         )),
+        Format::Csv { headers, delimiter } => csv_rows(text(first)?, headers.clone(), *delimiter),
+        Format::Manifest => {
+            let (columns, _) = manifest(first)?;
+            let mut files = Vec::with_capacity(objects.len() - 1);
+            for &file in &objects[1..] {
+                let text = file.as_str().ok_or_else(|| {
+                    Failure::new(READER_FAILED, "An inventory data file must be CSV text")
+                })?;
+                files.push(csv_rows(text, Some(columns.clone()), b',')?);
+            }
+            Ok(Box::new(files.into_iter().flatten()))
+        }
     }
 }
 
-/// An S3 inventory manifest: the column names and the data files to read next.
+fn text(content: &Value) -> Result<&str, Failure> {
+    content.as_str().ok_or_else(|| {
+        Failure::new(
+            READER_FAILED,
+            format!(
+                "The object's content must be text, not {}",
+                compact(content)
+            ),
+        )
+    })
+}
+
+fn not_an_array(value: &Value) -> Failure {
+    Failure::new(
+        READER_FAILED,
+        format!(
+            "A JSON object read by an ItemReader must hold an array, not {}",
+            compact(value)
+        ),
+    )
+}
+
+/// An S3 inventory manifest: the column names of its data files, and how many there are.
 pub fn manifest(content: &Value) -> Result<(Vec<String>, usize), Failure> {
     let parsed;
     let manifest = match content {
@@ -168,15 +184,11 @@ pub fn manifest(content: &Value) -> Result<(Vec<String>, usize), Failure> {
 }
 
 /// CSV rows as objects keyed by column name; every value is a string, as AWS reads them.
-fn csv_rows(
-    text: &str,
-    headers: Option<Vec<String>>,
-    delimiter: u8,
-) -> Result<Vec<Value>, Failure> {
+fn csv_rows(text: &str, headers: Option<Vec<String>>, delimiter: u8) -> Result<Rows<'_>, Failure> {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(headers.is_none())
         .delimiter(delimiter)
-        .flexible(false)
+        .flexible(true)
         .from_reader(text.as_bytes());
     let failed =
         |e: csv::Error| Failure::new(READER_FAILED, format!("The CSV object is malformed: {e}"));
@@ -189,36 +201,25 @@ fn csv_rows(
             .map(str::to_owned)
             .collect(),
     };
-    reader
-        .records()
-        .map(|record| {
-            let record = record.map_err(failed)?;
-            if record.len() != headers.len() {
-                return Err(Failure::new(
-                    READER_FAILED,
-                    format!(
-                        "A CSV row has {} fields but the header has {}",
-                        record.len(),
-                        headers.len()
-                    ),
-                ));
-            }
-            let row: Map<String, Value> = headers
-                .iter()
-                .zip(record.iter())
-                .map(|(h, v)| (h.clone(), Value::String(v.to_owned())))
-                .collect();
-            Ok(Value::Object(row))
-        })
-        .collect()
-}
-
-/// Inventory data files have no header: their columns are the manifest's schema.
-pub fn inventory_rows(content: &Value, columns: &[String]) -> Result<Vec<Value>, Failure> {
-    let text = content
-        .as_str()
-        .ok_or_else(|| Failure::new(READER_FAILED, "An inventory data file must be CSV text"))?;
-    csv_rows(text, Some(columns.to_vec()), b',')
+    Ok(Box::new(reader.into_records().map(move |record| {
+        let record = record.map_err(failed)?;
+        if record.len() != headers.len() {
+            return Err(Failure::new(
+                READER_FAILED,
+                format!(
+                    "A CSV row has {} fields but the header has {}",
+                    record.len(),
+                    headers.len()
+                ),
+            ));
+        }
+        let row: Map<String, Value> = headers
+            .iter()
+            .zip(record.iter())
+            .map(|(h, v)| (h.clone(), Value::String(v.to_owned())))
+            .collect();
+        Ok(Value::Object(row))
+    })))
 }
 
 /// `ItemBatcher`'s limits, resolved.
@@ -232,36 +233,67 @@ pub struct Batcher {
     pub batch_input: Option<Value>,
 }
 
-/// Group items into child inputs `{"BatchInput": ..., "Items": [...]}`: as many items as fit
-/// both limits, at least one per batch.
-pub fn batch(items: Vec<Value>, batcher: &Batcher) -> Vec<Value> {
-    let envelope = |items: Vec<Value>| {
+/// Items grouped into child inputs `{"BatchInput": ..., "Items": [...]}` as they come: as
+/// many as fit both limits, at least one per batch.
+pub struct Batches<'b> {
+    batcher: &'b Batcher,
+    current: Vec<Value>,
+    bytes: usize,
+    overhead: usize,
+}
+
+impl<'b> Batches<'b> {
+    /// Start batching with `batcher`'s limits.
+    pub fn new(batcher: &'b Batcher) -> Self {
+        let mut batches = Batches {
+            batcher,
+            current: Vec::new(),
+            bytes: 0,
+            overhead: 0,
+        };
+        batches.overhead = compact(&batches.envelope(Vec::new())).len();
+        batches.bytes = batches.overhead;
+        batches
+    }
+
+    /// Add an item; returns the batch it closed, if it did not fit in it.
+    pub fn push(&mut self, item: Value) -> Option<Value> {
+        let size = match self.batcher.max_bytes {
+            Some(_) => compact(&item).len() + 1,
+            None => 0,
+        };
+        let full = self
+            .batcher
+            .max_items
+            .is_some_and(|m| self.current.len() >= m)
+            || self
+                .batcher
+                .max_bytes
+                .is_some_and(|m| self.bytes + size > m);
+        let closed = (full && !self.current.is_empty()).then(|| {
+            self.bytes = self.overhead;
+            let items = std::mem::take(&mut self.current);
+            self.envelope(items)
+        });
+        self.bytes += size;
+        self.current.push(item);
+        closed
+    }
+
+    /// The last batch, if any items are left.
+    pub fn finish(mut self) -> Option<Value> {
+        let items = std::mem::take(&mut self.current);
+        (!items.is_empty()).then(|| self.envelope(items))
+    }
+
+    fn envelope(&self, items: Vec<Value>) -> Value {
         let mut input = Map::new();
-        if let Some(batch_input) = &batcher.batch_input {
+        if let Some(batch_input) = &self.batcher.batch_input {
             input.insert("BatchInput".into(), batch_input.clone());
         }
         input.insert("Items".into(), Value::Array(items));
         Value::Object(input)
-    };
-    let overhead = compact(&envelope(Vec::new())).len();
-    let mut batches = Vec::new();
-    let mut current = Vec::new();
-    let mut bytes = overhead;
-    for item in items {
-        let size = compact(&item).len() + 1;
-        let full = batcher.max_items.is_some_and(|m| current.len() >= m)
-            || batcher.max_bytes.is_some_and(|m| bytes + size > m);
-        if full && !current.is_empty() {
-            batches.push(envelope(std::mem::take(&mut current)));
-            bytes = overhead;
-        }
-        bytes += size;
-        current.push(item);
     }
-    if !current.is_empty() {
-        batches.push(envelope(current));
-    }
-    batches
 }
 
 /// What the ResultWriter would write: the manifest, and its result files by status.
@@ -301,6 +333,17 @@ pub fn result_files(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn batch(items: Vec<Value>, batcher: &Batcher) -> Vec<Value> {
+        let mut batches = Batches::new(batcher);
+        let mut out: Vec<Value> = items.into_iter().filter_map(|i| batches.push(i)).collect();
+        out.extend(batches.finish());
+        out
+    }
+
+    fn parse(format: &Format, content: &Value) -> Result<Vec<Value>, Failure> {
+        rows(format, &[content])?.collect()
+    }
 
     fn csv(headers: Option<Vec<String>>) -> Format {
         Format::Csv {
@@ -365,8 +408,13 @@ mod tests {
             (columns.clone(), files),
             (vec!["Bucket".to_owned(), "Key".to_owned()], 1)
         );
-        let rows = inventory_rows(&json!("b,k1\nb,k2\n"), &columns).unwrap();
-        assert_eq!(rows[1], json!({"Bucket": "b", "Key": "k2"}));
+        let manifest_object = json!({"fileSchema": "Bucket, Key", "files": [{"key": "d1.csv"}]});
+        let data = json!("b,k1\nb,k2\n");
+        let items: Vec<Value> = rows(&Format::Manifest, &[&manifest_object, &data])
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(items[1], json!({"Bucket": "b", "Key": "k2"}));
     }
 
     #[test]

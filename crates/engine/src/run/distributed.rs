@@ -12,7 +12,7 @@ use super::{Ctx, Runner, StateFacts, Stop};
 use crate::env::Vars;
 use crate::failure::Failure;
 use crate::history::History;
-use crate::items::{self, Batcher, Format};
+use crate::items::{self, Batcher, Batches, Format, Rows};
 use crate::mock::Response;
 use crate::payload::Evaluator;
 use crate::{ChildExecution, Status};
@@ -60,6 +60,23 @@ pub(crate) struct Run<'a> {
 /// Children AWS runs at once when MaxConcurrency is 0.
 const DISTRIBUTED_CONCURRENCY: usize = 10_000;
 
+/// A Map Run in progress: its concurrency slots, and what its children produced so far.
+struct MapRun {
+    arn: String,
+    slots: Slots,
+    /// Without a ResultWriter the outputs become the Map's result; with one, the summaries
+    /// its files hold (when history is recorded).
+    keep_outputs: bool,
+    summarise: bool,
+    outputs: Vec<Value>,
+    succeeded: Vec<Value>,
+    failed: Vec<Value>,
+    children: u64,
+    failures: u64,
+    waiting: bool,
+    end: i64,
+}
+
 impl<'m> Runner<'m> {
     #[allow(clippy::too_many_arguments)]
     pub(super) fn distributed(
@@ -72,96 +89,100 @@ impl<'m> Runner<'m> {
         states: Option<&Value>,
     ) -> Result<Value, Stop> {
         let map_run_arn = self.map_run_arn(state, map, facts);
-        let items = match run.source {
-            Source::Items(items) => items,
-            Source::Reader => self.read_items(state, map, run.input, vars, facts)?,
-        };
-        let batcher = {
+        let (max_items, batcher) = {
             let ctx = Ctx {
                 runner: self,
                 facts,
             };
-            batcher(map, &self.evaluator(run.input, vars, &ctx, states))?
+            let eval = self.evaluator(run.input, vars, &ctx, states);
+            let reader = map.item_reader.as_ref();
+            let max_items = limit(
+                reader.and_then(|r| r.get("ReaderConfig")),
+                "MaxItems",
+                &eval,
+            )?;
+            (max_items, batcher(map, &eval)?)
         };
-        let mut inputs = Vec::with_capacity(items.len());
-        for (index, item) in items.into_iter().enumerate() {
-            inputs.push(self.select_item(map, run.input, index, item, vars, facts, states)?);
-        }
-        let inputs = match batcher {
-            Some(batcher) => items::batch(inputs, &batcher),
-            None => inputs,
+        let max_items = max_items.unwrap_or(usize::MAX);
+        // The reader's objects are the Map state's mocked responses, borrowed, never copied.
+        let objects = match &run.source {
+            Source::Reader => self.read_objects(state, map)?,
+            Source::Items(_) => Vec::new(),
+        };
+        let rows: Rows<'_> = match run.source {
+            Source::Items(items) => Box::new(items.into_iter().map(Ok)),
+            Source::Reader => {
+                let reader = map.item_reader.as_ref().unwrap_or(&Value::Null);
+                items::rows(&Format::of(reader)?, &objects)?
+            }
         };
         let arn = map_run_arn.clone();
         self.emit("MapRunStarted", || {
             Some(("mapRunStartedEventDetails", json!({ "mapRunArn": arn })))
         });
-        let total = inputs.len() as u64;
-        let limit = match run.max_concurrency {
-            0 => DISTRIBUTED_CONCURRENCY,
-            n => n,
-        };
-        let mut slots = Slots::new(limit, self.now);
-        let (mut outputs, mut succeeded, mut failed) = (Vec::new(), Vec::new(), Vec::new());
-        let mut waiting = false;
-        let mut failures = 0;
-        let mut end = self.now;
-        let keep_results = map.result_writer.is_none();
         let record = self.options.history == crate::HistoryMode::Full;
-        for (index, input) in inputs.into_iter().enumerate() {
-            self.now = slots.next_start();
-            let started = self.now;
-            let child_arn = format!("{map_run_arn}:{index}");
-            // What the ResultWriter's files say of the child's input.
-            let written_input = (record && !keep_results).then(|| crate::env::compact(&input));
-            let (ended, history) = self.child_execution(&map.processor, input, &child_arn);
-            let status = ended.status;
-            if status == Status::Waiting {
-                waiting = true;
-            } else {
-                slots.finished(self.now);
-            }
-            end = end.max(self.now);
-            let result = match (ended.output, ended.failure) {
-                (Some(output), _) => output,
-                (None, Some(f)) => json!({ "Error": f.error, "Cause": f.cause }),
-                (None, None) => Value::Null,
-            };
-            if keep_results {
-                outputs.push(result);
-            } else if record {
-                let summary = json!({
-                    "ExecutionArn": child_arn,
-                    "Input": written_input.unwrap_or_default(),
-                    "Output": crate::env::compact(&result),
-                    "Status": status,
-                    "StartDate": stepwise_asl::timestamp::format_millis(started),
-                    "StopDate": stepwise_asl::timestamp::format_millis(self.now),
-                });
-                match status {
-                    Status::Succeeded => succeeded.push(summary),
-                    _ => failed.push(summary),
+        let mut map_run = MapRun {
+            arn: map_run_arn,
+            slots: Slots::new(
+                match run.max_concurrency {
+                    0 => DISTRIBUTED_CONCURRENCY,
+                    n => n,
+                },
+                self.now,
+            ),
+            keep_outputs: map.result_writer.is_none(),
+            summarise: map.result_writer.is_some() && record,
+            outputs: Vec::new(),
+            succeeded: Vec::new(),
+            failed: Vec::new(),
+            children: 0,
+            failures: 0,
+            waiting: false,
+            end: self.now,
+        };
+        // Items stream from the reader through ItemSelector and the batcher into children.
+        let mut batches = batcher.as_ref().map(Batches::new);
+        let mut broken = None;
+        for (index, row) in rows.take(max_items).enumerate() {
+            let input = match row
+                .and_then(|item| self.select_item(map, run.input, index, item, vars, facts, states))
+            {
+                Ok(input) => input,
+                Err(failure) => {
+                    broken = Some(failure);
+                    break;
                 }
-            }
-            if matches!(status, Status::Failed | Status::TimedOut) {
-                failures += 1;
-            }
-            self.children.push(ChildExecution {
-                map_state: state.name.clone(),
-                map_run_arn: map_run_arn.clone(),
-                execution_arn: child_arn,
-                status,
-                history,
-            });
+            };
+            let input = match &mut batches {
+                Some(batches) => match batches.push(input) {
+                    Some(batch) => batch,
+                    None => continue,
+                },
+                None => input,
+            };
+            self.child(&mut map_run, state, map, input);
         }
-        self.now = end;
-        if waiting {
+        if let Some(batch) = batches
+            .and_then(Batches::finish)
+            .filter(|_| broken.is_none())
+        {
+            self.child(&mut map_run, state, map, batch);
+        }
+        self.now = map_run.end;
+        if map_run.waiting && broken.is_none() {
             return Err(Stop::Wait);
         }
-        if run.tolerated.exceeded(failures, total) {
-            let failure = Failure::new(
-                "States.ExceedToleratedFailureThreshold",
-                "The specified tolerated failure threshold was exceeded",
-            );
+        let failure = broken.or_else(|| {
+            run.tolerated
+                .exceeded(map_run.failures, map_run.children)
+                .then(|| {
+                    Failure::new(
+                        "States.ExceedToleratedFailureThreshold",
+                        "The specified tolerated failure threshold was exceeded",
+                    )
+                })
+        });
+        if let Some(failure) = failure {
             self.emit("MapRunFailed", || {
                 Some((
                     "mapRunFailedEventDetails",
@@ -174,7 +195,7 @@ impl<'m> Runner<'m> {
         self.emit("MapRunSucceeded", || None);
         self.emit("MapStateSucceeded", || None);
         match &map.result_writer {
-            None => Ok(Value::Array(outputs)),
+            None => Ok(Value::Array(map_run.outputs)),
             Some(writer) => {
                 let parameters = writer
                     .get("Resource")
@@ -182,7 +203,13 @@ impl<'m> Runner<'m> {
                     .unwrap_or(&Value::Null);
                 let field = |name: &str| parameters.get(name).and_then(Value::as_str).unwrap_or("");
                 let (bucket, prefix) = (field("Bucket"), field("Prefix"));
-                let files = items::result_files(&map_run_arn, bucket, prefix, succeeded, failed);
+                let files = items::result_files(
+                    &map_run.arn,
+                    bucket,
+                    prefix,
+                    map_run.succeeded,
+                    map_run.failed,
+                );
                 let manifest_key = files[0].0.clone();
                 self.written.extend(
                     files
@@ -190,11 +217,60 @@ impl<'m> Runner<'m> {
                         .map(|(key, content)| (bucket.to_owned(), key, content)),
                 );
                 Ok(json!({
-                    "MapRunArn": map_run_arn,
+                    "MapRunArn": map_run.arn,
                     "ResultWriterDetails": { "Bucket": bucket, "Key": manifest_key },
                 }))
             }
         }
+    }
+
+    /// Run the Map Run's next child execution with `input`, in the first free slot.
+    fn child(&mut self, run: &mut MapRun, state: &State, map: &'m Map, input: Value) {
+        self.now = run.slots.next_start();
+        let started = self.now;
+        let child_arn = format!("{}:{}", run.arn, run.children);
+        run.children += 1;
+        // What the ResultWriter's files say of the child's input.
+        let written_input = run.summarise.then(|| crate::env::compact(&input));
+        let (ended, history) = self.child_execution(&map.processor, input, &child_arn);
+        let status = ended.status;
+        if status == Status::Waiting {
+            run.waiting = true;
+        } else {
+            run.slots.finished(self.now);
+        }
+        run.end = run.end.max(self.now);
+        if matches!(status, Status::Failed | Status::TimedOut) {
+            run.failures += 1;
+        }
+        let result = match (ended.output, ended.failure) {
+            (Some(output), _) => output,
+            (None, Some(f)) => json!({ "Error": f.error, "Cause": f.cause }),
+            (None, None) => Value::Null,
+        };
+        if run.keep_outputs {
+            run.outputs.push(result);
+        } else if run.summarise {
+            let summary = json!({
+                "ExecutionArn": child_arn,
+                "Input": written_input.unwrap_or_default(),
+                "Output": crate::env::compact(&result),
+                "Status": status,
+                "StartDate": stepwise_asl::timestamp::format_millis(started),
+                "StopDate": stepwise_asl::timestamp::format_millis(self.now),
+            });
+            match status {
+                Status::Succeeded => run.succeeded.push(summary),
+                _ => run.failed.push(summary),
+            }
+        }
+        self.children.push(ChildExecution {
+            map_state: state.name.clone(),
+            map_run_arn: run.arn.clone(),
+            execution_arn: child_arn,
+            status,
+            history,
+        });
     }
 
     /// Run one child execution with its own history, ARN and input; it sees no outer variables.
@@ -241,56 +317,34 @@ impl<'m> Runner<'m> {
         )
     }
 
-    /// The items an ItemReader reads: the Map state's mocked responses are the S3 objects
-    /// (for a manifest, the manifest first, then each data file).
-    fn read_items(
-        &mut self,
-        state: &State,
-        map: &Map,
-        input: &Value,
-        vars: &Vars,
-        facts: &StateFacts,
-    ) -> Result<Vec<Value>, Failure> {
+    /// The S3 objects an ItemReader reads: the Map state's mocked responses, in call order
+    /// (for an inventory manifest, the manifest, then each data file it lists).
+    fn read_objects(&mut self, state: &State, map: &Map) -> Result<Vec<&'m Value>, Failure> {
         let reader = map.item_reader.as_ref().unwrap_or(&Value::Null);
-        let format = Format::of(reader)?;
-        let max_items = {
-            let ctx = Ctx {
-                runner: self,
-                facts,
-            };
-            let eval = self.evaluator(input, vars, &ctx, None);
-            limit(reader.get("ReaderConfig"), "MaxItems", &eval)?
-        };
-        let mut items = match format {
-            Format::Manifest => {
-                let (columns, files) = items::manifest(&self.read_object(state)?)?;
-                let mut rows = Vec::new();
-                for _ in 0..files {
-                    rows.extend(items::inventory_rows(&self.read_object(state)?, &columns)?);
-                }
-                rows
+        let first = self.read_object(state)?;
+        let mut objects = vec![first];
+        if Format::of(reader)? == Format::Manifest {
+            let (_, files) = items::manifest(first)?;
+            for _ in 0..files {
+                objects.push(self.read_object(state)?);
             }
-            format => items::parse(&format, &self.read_object(state)?)?,
-        };
-        if let Some(max) = max_items {
-            items.truncate(max);
         }
-        Ok(items)
+        Ok(objects)
     }
 
     /// The next S3 object the Map state reads, from its mocked responses.
-    fn read_object(&mut self, state: &State) -> Result<Value, Failure> {
+    fn read_object(&mut self, state: &State) -> Result<&'m Value, Failure> {
         let call = self.calls.entry(state.name.clone()).or_insert(0);
         let index = *call;
         *call += 1;
-        match self
-            .options
+        let options: &'m crate::Options = self.options;
+        match options
             .mocks
             .as_ref()
             .and_then(|m| m.response(&state.name, index))
         {
             Some(mocked) => match &mocked.response {
-                Response::Return(content) => Ok(content.clone()),
+                Response::Return(content) => Ok(content),
                 Response::Throw { error, cause } => Err(Failure::new(error, cause)),
             },
             None => Err(Failure::new(

@@ -144,7 +144,8 @@ impl Playground {
 /// The playground.
 #[component]
 pub fn App() -> impl IntoView {
-    let initial = Workspace::restore(&EXAMPLES[0]);
+    let embedded = is_embedded();
+    let initial = Workspace::restore(&EXAMPLES[0], embedded);
     let definition = RwSignal::new(initial.definition);
     let substitutions = RwSignal::new(initial.substitutions);
     let analysis = Memo::new(move |_| {
@@ -187,7 +188,6 @@ pub fn App() -> impl IntoView {
     // once when the page goes away (a reload, a closed tab).
     let pending_save: StoredValue<Option<gloo_timers::callback::Timeout>, LocalStorage> =
         StoredValue::new_local(None);
-    let embedded = is_embedded();
     // An embedded copy shows someone else's machine: it never overwrites the reader's own
     // workspace.
     if !embedded {

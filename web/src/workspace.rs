@@ -40,10 +40,11 @@ impl Workspace {
         }
     }
 
-    /// The workspace to start with: the URL fragment, else localStorage, else `fallback`.
-    pub fn restore(fallback: &Example) -> Self {
+    /// The workspace to start with: the URL fragment, else (unless `embedded`, which shows
+    /// only what its address holds) localStorage, else `fallback`.
+    pub fn restore(fallback: &Example, embedded: bool) -> Self {
         from_fragment()
-            .or_else(from_storage)
+            .or_else(|| if embedded { None } else { from_storage() })
             .unwrap_or_else(|| Workspace::from_example(fallback))
     }
 

@@ -96,6 +96,23 @@ await check('the events table, the inspector and the cost tab show the run', asy
   if (!(await text('table.cost')).includes('State transitions')) throw new Error('no cost table');
 });
 
+await check('a distributed Map lists its child executions, each with its history', async () => {
+  const distributed = examples.find((e) => e[1] === 'Distributed Map');
+  await page.selectOption('select[aria-label="Examples"]', distributed[0]);
+  await page.waitForSelector('g.node[data-id="ResizeImages"]');
+  await page.click('button.run');
+  await page.waitForFunction(() => document.querySelector('.run-status')?.textContent === 'SUCCEEDED', null, { timeout: 10000 });
+  await page.click('text=Events');
+  const heading = await page.locator('h3', { hasText: 'child executions' }).textContent();
+  if (!heading.includes('(3)')) throw new Error(`heading: ${heading}`);
+  await page.locator('button.child').first().click();
+  const history = await page.locator('pre.child-history').textContent();
+  if (!history.includes('ExecutionSucceeded')) throw new Error('the child history is not shown');
+  const progress = await page.locator('g.node[data-id="ResizeImages"] text.progress').textContent();
+  if (progress !== '3/3') throw new Error(`container progress: ${progress}`);
+  await page.screenshot({ path: join(shots, 'distributed-map.png') });
+});
+
 await check('a broken definition is underlined and listed, and the last graph stays', async () => {
   await page.locator('textarea.definition').fill('{\n  "StartAt": "Missing",\n  "States": {\n    "A": {"Type": "Pass", "End": true}\n  }\n}');
   await page.waitForSelector('.verdict.invalid');

@@ -269,51 +269,104 @@ fn EventsTab() -> impl IntoView {
             </label>
             <a class="export" download="history.json" href=export>"Export JSON"</a>
         </div>
-        {move || pg.run.with(|r| match r {
-            None => view! { <p class="hint">"Run the state machine to see its history."</p> }.into_any(),
-            Some(run) => events_table(run, pg.cursor.get(), &filter.get(), expanded).into_any(),
-        })}
+        {move || pg.run.with(Option::is_none).then(|| view! { <p class="hint">"Run the state machine to see its history."</p> })}
+        <EventRows filter=filter expanded=expanded />
+        <ChildExecutions />
     }
 }
 
-fn events_table(
-    run: &RunView,
-    cursor: usize,
-    filter: &str,
-    expanded: RwSignal<Option<u64>>,
-) -> impl IntoView {
-    let start = run
-        .events
-        .first()
-        .map(|e| e.timestamp.clone())
-        .unwrap_or_default();
-    let millis = |t: &str| {
-        stepwise_asl::timestamp::parse(t).map_or(0, |(s, n)| s * 1000 + i64::from(n / 1_000_000))
-    };
-    let rows: Vec<_> = run.events[..cursor.min(run.events.len())]
-        .iter()
-        .filter(|e| filter.is_empty() || e.state_name() == Some(filter))
-        .map(|e| {
-            let id = e.id;
-            let elapsed = millis(&e.timestamp) - millis(&start);
-            let details = serde_json::to_string_pretty(&e.details).unwrap_or_default();
-            view! {
-                <tr class="event" on:click=move |_| expanded.update(|x| *x = if *x == Some(id) { None } else { Some(id) })>
-                    <td>{e.id}</td>
-                    <td class="kind">{e.kind}</td>
-                    <td>{e.state_name().unwrap_or("").to_owned()}</td>
-                    <td class="time">{e.timestamp[11..23].to_owned()}</td>
-                    <td class="elapsed">{format!("+{:.3}s", elapsed as f64 / 1000.0)}</td>
-                </tr>
-                {move || (expanded.get() == Some(id)).then(|| view! { <tr class="details"><td colspan="5"><pre>{details.clone()}</pre></td></tr> })}
-            }
+/// One row per event shown so far, keyed by event id: moving the cursor adds or removes
+/// rows instead of redrawing the table, and an event's details are written out only when
+/// its row is opened.
+#[component]
+fn EventRows(filter: RwSignal<String>, expanded: RwSignal<Option<u64>>) -> impl IntoView {
+    let pg = use_playground();
+    let visible = move || {
+        pg.run.with(|r| {
+            let Some(run) = r else { return Vec::new() };
+            let start = run.events.first().map_or(0, |e| e.millis);
+            filter.with(|filter| {
+                run.events[..pg.cursor.get().min(run.events.len())]
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, e)| filter.is_empty() || e.state_name() == Some(filter.as_str()))
+                    .map(|(index, e)| (index, e.id, e.millis - start))
+                    .collect::<Vec<_>>()
+            })
         })
-        .collect();
+    };
+    let details = move |index: usize| {
+        pg.run.with(|r| {
+            r.as_ref()
+                .and_then(|r| r.events.get(index))
+                .map(|e| serde_json::to_string_pretty(&e.details).unwrap_or_default())
+                .unwrap_or_default()
+        })
+    };
     view! {
         <table class="events">
             <thead><tr><th>"#"</th><th>"Type"</th><th>"State"</th><th>"Time"</th><th>"Elapsed"</th></tr></thead>
-            <tbody>{rows}</tbody>
+            <tbody>
+                <For
+                    each=visible
+                    key=|(_, id, _)| *id
+                    children=move |(index, id, elapsed)| {
+                        let (kind, state, time) = pg.run.with_untracked(|r| {
+                            r.as_ref().and_then(|r| r.events.get(index)).map(|e| {
+                                (e.kind, e.state_name().unwrap_or("").to_owned(), e.timestamp[11..23].to_owned())
+                            }).unwrap_or_default()
+                        });
+                        view! {
+                            <tr class="event" on:click=move |_| expanded.update(|x| *x = if *x == Some(id) { None } else { Some(id) })>
+                                <td>{id}</td>
+                                <td class="kind">{kind}</td>
+                                <td>{state}</td>
+                                <td class="time">{time}</td>
+                                <td class="elapsed">{format!("+{:.3}s", elapsed as f64 / 1000.0)}</td>
+                            </tr>
+                            {move || (expanded.get() == Some(id)).then(|| view! { <tr class="details"><td colspan="5"><pre>{details(index)}</pre></td></tr> })}
+                        }
+                    }
+                />
+            </tbody>
         </table>
+    }
+}
+
+/// The child executions of distributed Map runs, each with its own history.
+#[component]
+fn ChildExecutions() -> impl IntoView {
+    let pg = use_playground();
+    let open = RwSignal::new(None::<usize>);
+    move || {
+        pg.run.with(|r| {
+            let children = r.as_ref().map(|r| r.children.as_slice()).unwrap_or_default();
+            (!children.is_empty()).then(|| view! {
+                <h3>{format!("Map Run child executions ({})", children.len())}</h3>
+                <ul class="children">
+                    {children.iter().enumerate().map(|(i, child)| {
+                        let status = serde_json::to_value(child.status).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+                        let name = child.execution_arn.rsplit(':').next().unwrap_or_default().to_owned();
+                        view! {
+                            <li>
+                                <button class="child" on:click=move |_| open.update(|o| *o = if *o == Some(i) { None } else { Some(i) })>
+                                    {format!("{} #{name}: {status}, {} events", child.map_state, child.history.len())}
+                                </button>
+                                {move || (open.get() == Some(i)).then(|| {
+                                    let history = pg.run.with(|r| {
+                                        r.as_ref()
+                                            .and_then(|r| r.children.get(i))
+                                            .map(|c| serde_json::to_string_pretty(&c.history).unwrap_or_default())
+                                            .unwrap_or_default()
+                                    });
+                                    view! { <pre class="child-history">{history}</pre> }
+                                })}
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            })
+        })
     }
 }
 

@@ -94,6 +94,6 @@ bodies.forEach((length, i) => {
   total += length;
 });
 console.log(`code section: ${(total / 1024).toFixed(0)} KiB in ${bodies.length} functions`);
-for (const [crate, size] of [...byCrate].sort((a, b) => b[1] - a[1]).slice(0, 25)) {
+for (const [crate, size] of [...byCrate].sort((a, b) => b[1] - a[1]).slice(0, Number(process.env.TOP ?? 25))) {
   console.log(`  ${crate.padEnd(28)} ${(size / 1024).toFixed(1).padStart(8)} KiB  ${((100 * size) / total).toFixed(1).padStart(5)} %`);
 }

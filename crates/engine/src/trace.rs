@@ -243,6 +243,23 @@ pub fn map_progress(history: &[Event], upto: usize) -> BTreeMap<String, (usize, 
     progress
 }
 
+/// Every variable assigned by the first `upto` events, with its latest value (as
+/// `assignedVariables` in the state-exit events record them).
+pub fn variables(history: &[Event], upto: usize) -> Value {
+    let mut vars = serde_json::Map::new();
+    for event in &history[..upto.min(history.len())] {
+        let assigned = detail(event, "assignedVariables").and_then(Value::as_object);
+        for (name, text) in assigned.into_iter().flatten() {
+            let value = text
+                .as_str()
+                .and_then(|t| serde_json::from_str(t).ok())
+                .unwrap_or(Value::Null);
+            vars.insert(name.clone(), value);
+        }
+    }
+    Value::Object(vars)
+}
+
 /// Distributed Map runs, whose children keep their own histories: for each Map Run started
 /// in the first `upto` events, its progress (children finished, children in all); once it
 /// has ended, its children's states merged into `statuses` (the worst outcome of any child).
@@ -302,6 +319,29 @@ mod tests {
     use super::*;
     use crate::{Execution, Options};
     use stepwise_asl::{load, LoadOptions};
+
+    #[test]
+    fn variables_hold_their_latest_assigned_value() {
+        let text = r#"{"StartAt": "A", "States": {
+            "A": {"Type": "Pass", "Assign": {"n": 1, "who": "ada"}, "Next": "B"},
+            "B": {"Type": "Pass", "Assign": {"n": 2}, "End": true}}}"#;
+        let machine = load(text, &LoadOptions::default()).machine.unwrap();
+        let execution = Execution::start(machine.into(), serde_json::json!({}), Options::default());
+        let history = execution.history();
+        let after_a = history
+            .iter()
+            .position(|e| e.kind == "PassStateExited")
+            .unwrap()
+            + 1;
+        assert_eq!(
+            variables(history, after_a),
+            serde_json::json!({"n": 1, "who": "ada"})
+        );
+        assert_eq!(
+            variables(history, history.len()),
+            serde_json::json!({"n": 2, "who": "ada"})
+        );
+    }
 
     #[test]
     fn statuses_and_io_follow_the_events() {

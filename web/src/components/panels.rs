@@ -378,7 +378,7 @@ fn InspectorTab() -> impl IntoView {
             None => view! { <p class="hint">"Click a state in the graph to inspect its data."</p> }.into_any(),
             Some(name) => {
                 let io = pg.run.with(|r| r.as_ref().map(|r| trace::state_io(&r.events, &name, pg.cursor.get())).unwrap_or_default());
-                let variables = pg.run.with(|r| r.as_ref().map(|r| variables_until(&r.events, pg.cursor.get())));
+                let variables = pg.run.with(|r| r.as_ref().map(|r| trace::variables(&r.events, pg.cursor.get())));
                 view! {
                     <h3 class="inspected">{name.clone()}</h3>
                     <p class="hint">{format!("Entered {} time(s) so far", io.entries)}</p>
@@ -393,26 +393,6 @@ fn InspectorTab() -> impl IntoView {
             }
         }}
     }
-}
-
-/// Every variable assigned by the first `upto` events, with its latest value.
-fn variables_until(events: &[stepwise_engine::Event], upto: usize) -> Value {
-    let mut vars = serde_json::Map::new();
-    for event in &events[..upto.min(events.len())] {
-        let assigned = event
-            .details
-            .values()
-            .find_map(|d| d.get("assignedVariables"))
-            .and_then(Value::as_object);
-        for (name, text) in assigned.into_iter().flatten() {
-            let value = text
-                .as_str()
-                .and_then(|t| serde_json::from_str(t).ok())
-                .unwrap_or(Value::Null);
-            vars.insert(name.clone(), value);
-        }
-    }
-    Value::Object(vars)
 }
 
 #[component]

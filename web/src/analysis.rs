@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use stepwise_asl::model::StateMachine;
-use stepwise_asl::{load, Diagnostic, LoadOptions};
+use stepwise_asl::{load, Diagnostic, LoadOptions, MachineType};
 use stepwise_graph::{build, layout, Layout, Style};
 
 /// One analysis of one definition text.
@@ -13,6 +13,8 @@ pub struct Analysis {
     pub source: String,
     /// The substitution values it was made with.
     pub substitutions: BTreeMap<String, String>,
+    /// The type it was linted as.
+    pub machine_type: MachineType,
     /// The model, when the definition is valid.
     pub machine: Option<StateMachine>,
     /// Every diagnostic.
@@ -25,19 +27,27 @@ pub struct Analysis {
 
 impl PartialEq for Analysis {
     fn eq(&self, other: &Self) -> bool {
-        self.source == other.source && self.substitutions == other.substitutions
+        self.source == other.source
+            && self.substitutions == other.substitutions
+            && self.machine_type == other.machine_type
     }
 }
 
 impl Analysis {
-    /// Load, validate and lay out `text`, with `substitutions` for its `${Name}` placeholders.
-    pub fn of(text: &str, substitutions: &BTreeMap<String, String>) -> Self {
+    /// Load, validate and lay out `text`, with `substitutions` for its `${Name}` placeholders,
+    /// linted as a `machine_type` state machine.
+    pub fn of(
+        text: &str,
+        substitutions: &BTreeMap<String, String>,
+        machine_type: MachineType,
+    ) -> Self {
         let options = LoadOptions {
             substitutions: substitutions
                 .iter()
                 .filter(|(_, value)| !value.is_empty())
                 .map(|(k, v)| (k.clone(), v.clone()))
                 .collect(),
+            machine_type,
             ..LoadOptions::default()
         };
         let loaded = load(text, &options);
@@ -48,6 +58,7 @@ impl Analysis {
         Analysis {
             source: text.to_owned(),
             substitutions: substitutions.clone(),
+            machine_type,
             state_names: loaded
                 .json
                 .as_ref()

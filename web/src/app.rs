@@ -42,6 +42,8 @@ pub struct Playground {
     pub test_case: RwSignal<String>,
     /// Values for the definition's `${Name}` placeholders.
     pub substitutions: RwSignal<std::collections::BTreeMap<String, String>>,
+    /// Run and lint as EXPRESS (else STANDARD).
+    pub express: RwSignal<bool>,
     /// Model, diagnostics and drawing of the definition.
     pub analysis: Memo<Analysis>,
     /// The last valid drawing (kept while the text is broken).
@@ -79,6 +81,7 @@ impl Playground {
             &self.input.get_untracked(),
             &self.mocks.get_untracked(),
             &self.test_case.get_untracked(),
+            self.machine_type_untracked(),
         );
         match started {
             Ok(execution) => {
@@ -106,6 +109,7 @@ impl Playground {
         self.mocks.set(workspace.mocks);
         self.test_case.set(workspace.test_case);
         self.substitutions.set(workspace.substitutions);
+        self.express.set(workspace.express);
         self.reset();
     }
 
@@ -117,6 +121,7 @@ impl Playground {
             mocks: self.mocks.get(),
             test_case: self.test_case.get(),
             substitutions: self.substitutions.get(),
+            express: self.express.get(),
         }
     }
 
@@ -128,7 +133,13 @@ impl Playground {
             mocks: self.mocks.get_untracked(),
             test_case: self.test_case.get_untracked(),
             substitutions: self.substitutions.get_untracked(),
+            express: self.express.get_untracked(),
         }
+    }
+
+    /// STANDARD or EXPRESS, as chosen (without subscribing).
+    pub fn machine_type_untracked(&self) -> stepwise_asl::MachineType {
+        machine_type(self.express.get_untracked())
     }
 
     /// Forget the run.
@@ -148,8 +159,10 @@ pub fn App() -> impl IntoView {
     let initial = Workspace::restore(&EXAMPLES[0], embedded);
     let definition = RwSignal::new(initial.definition);
     let substitutions = RwSignal::new(initial.substitutions);
+    let express = RwSignal::new(initial.express);
     let analysis = Memo::new(move |_| {
-        substitutions.with(|subs| definition.with(|text| Analysis::of(text, subs)))
+        let machine_type = machine_type(express.get());
+        substitutions.with(|subs| definition.with(|text| Analysis::of(text, subs, machine_type)))
     });
     // Keep the last good drawing on screen while the text is broken.
     let drawing = Memo::new(move |previous: Option<&Option<stepwise_graph::Layout>>| {
@@ -171,6 +184,7 @@ pub fn App() -> impl IntoView {
         mocks: RwSignal::new(initial.mocks),
         test_case: RwSignal::new(initial.test_case),
         substitutions,
+        express,
         analysis,
         drawing,
         run: RwSignal::new(None),
@@ -228,6 +242,14 @@ pub fn App() -> impl IntoView {
         </main>
     }
     .into_any()
+}
+
+fn machine_type(express: bool) -> stepwise_asl::MachineType {
+    if express {
+        stepwise_asl::MachineType::Express
+    } else {
+        stepwise_asl::MachineType::Standard
+    }
 }
 
 /// Is the page embedded in another (`?embed` in its address)? Then it shows the graph and

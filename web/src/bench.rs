@@ -57,7 +57,7 @@ pub fn bench_definition(states: usize) -> String {
 /// Analyse a definition as the playground does on every change (load, validate, lint, lay out).
 #[wasm_bindgen]
 pub fn bench_analysis(text: &str) -> f64 {
-    crate::analysis::Analysis::of(text, &Default::default())
+    crate::analysis::Analysis::of(text, &Default::default(), Default::default())
         .diagnostics
         .len() as f64
 }

@@ -70,10 +70,14 @@ pub fn start(
     input: &str,
     mocks: &str,
     test_case: &str,
+    machine_type: stepwise_asl::MachineType,
 ) -> Result<Execution, StartError> {
     let input: Value = serde_json::from_str(input)
         .map_err(|e| StartError::Input(format!("line {}, column {}: {e}", e.line(), e.column())))?;
-    let mut options = Options::default();
+    let mut options = Options {
+        machine_type,
+        ..Options::default()
+    };
     if !test_case.is_empty() {
         options.mocks = Some(mock::load(mocks, None, test_case).map_err(StartError::Mocks)?);
     }

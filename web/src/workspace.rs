@@ -26,6 +26,9 @@ pub struct Workspace {
     /// Values for the definition's `${Name}` placeholders (DefinitionSubstitutions).
     #[serde(default)]
     pub substitutions: BTreeMap<String, String>,
+    /// Run and lint as an EXPRESS state machine (else STANDARD).
+    #[serde(default)]
+    pub express: bool,
 }
 
 impl Workspace {
@@ -37,6 +40,7 @@ impl Workspace {
             mocks: example.mocks.to_owned(),
             test_case: example.test_case.to_owned(),
             substitutions: BTreeMap::new(),
+            express: false,
         }
     }
 

@@ -337,3 +337,18 @@ async fn a_substitution_value_resolves_its_placeholder() {
     settle().await;
     assert_eq!(unresolved(), 0);
 }
+
+#[wasm_bindgen_test]
+async fn choosing_express_lints_and_runs_as_express() {
+    let _app = fresh_app().await;
+    let codes = || texts(".problems li .code");
+    assert!(!codes().iter().any(|c| c == "LINT007"));
+    let kind: HtmlSelectElement = find("select[aria-label='Workflow type']")
+        .dyn_into()
+        .unwrap();
+    kind.set_value("EXPRESS");
+    fire(&kind, "change");
+    settle().await;
+    // The order workflow's .waitForTaskToken payment is not allowed in EXPRESS.
+    assert!(codes().iter().any(|c| c == "LINT007"), "{:?}", codes());
+}

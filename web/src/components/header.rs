@@ -55,6 +55,13 @@ pub fn Header() -> impl IntoView {
                     {EXAMPLES.iter().enumerate().map(|(i, e)| view! { <option value=i.to_string()>{e.name}</option> }).collect_view()}
                 </select>
             </label>
+            <label class="machine-type" title="EXPRESS runs at most five minutes, and some integrations are not allowed">
+                "Type "
+                <select aria-label="Workflow type" on:change=move |ev| { pg.express.set(event_target_value(&ev) == "EXPRESS"); pg.reset(); }>
+                    <option value="STANDARD" selected=move || !pg.express.get()>"STANDARD"</option>
+                    <option value="EXPRESS" selected=move || pg.express.get()>"EXPRESS"</option>
+                </select>
+            </label>
             <span class=move || verdict().0>{move || verdict().1}</span>
             <span class="spacer"></span>
             <span class="share-note">{move || share_note.get()}</span>

@@ -542,3 +542,37 @@ fn an_express_execution_times_out_after_five_minutes() {
     let standard = Execution::start(Rc::new(loaded), json!({}), Options::default());
     assert_eq!(standard.status(), Status::Succeeded);
 }
+
+#[test]
+fn a_failed_batch_counts_as_all_its_items_against_the_tolerance() {
+    // Four items in batches of two; the second batch fails: half the items failed.
+    let responses = || {
+        mocks(json!({ "Handle": {
+            "0": { "Return": { "Payload": 1 } },
+            "1": { "Throw": { "Error": "Bad", "Cause": "batch 2" } } } }))
+    };
+    let run = |tolerance: Value| {
+        let mut fields = json!({ "ItemBatcher": { "MaxItemsPerBatch": 2 } });
+        fields
+            .as_object_mut()
+            .unwrap()
+            .extend(tolerance.as_object().unwrap().clone());
+        start(distributed(fields), json!([1, 2, 3, 4]), Some(responses()))
+    };
+    assert_eq!(
+        run(json!({ "ToleratedFailureCount": 1 })).status(),
+        Status::Failed
+    );
+    assert_eq!(
+        run(json!({ "ToleratedFailureCount": 2 })).status(),
+        Status::Succeeded
+    );
+    assert_eq!(
+        run(json!({ "ToleratedFailurePercentage": 50 })).status(),
+        Status::Succeeded
+    );
+    assert_eq!(
+        run(json!({ "ToleratedFailurePercentage": 49 })).status(),
+        Status::Failed
+    );
+}

@@ -33,7 +33,7 @@ pub(crate) struct Tolerance {
 }
 
 impl Tolerance {
-    /// Did `failed` of `total` children exceed the threshold? With neither field, none may fail.
+    /// Did `failed` of `total` items exceed the threshold? With neither field, none may fail.
     fn exceeded(&self, failed: u64, total: u64) -> bool {
         if failed == 0 {
             return false;
@@ -72,7 +72,10 @@ struct MapRun {
     succeeded: Vec<Value>,
     failed: Vec<Value>,
     children: u64,
-    failures: u64,
+    /// Items handed to children, and items in children that failed (a batch counts as its
+    /// items: AWS's tolerated failures are about items).
+    items: u64,
+    failed_items: u64,
     waiting: bool,
     end: i64,
 }
@@ -136,7 +139,8 @@ impl<'m> Runner<'m> {
             succeeded: Vec::new(),
             failed: Vec::new(),
             children: 0,
-            failures: 0,
+            items: 0,
+            failed_items: 0,
             waiting: false,
             end: self.now,
         };
@@ -174,7 +178,7 @@ impl<'m> Runner<'m> {
         }
         let failure = broken.or_else(|| {
             run.tolerated
-                .exceeded(map_run.failures, map_run.children)
+                .exceeded(map_run.failed_items, map_run.items)
                 .then(|| {
                     Failure::new(
                         "States.ExceedToleratedFailureThreshold",
@@ -230,6 +234,11 @@ impl<'m> Runner<'m> {
         let started = self.now;
         let child_arn = format!("{}:{}", run.arn, run.children);
         run.children += 1;
+        let items = match (&map.item_batcher, input.get("Items")) {
+            (Some(_), Some(Value::Array(batch))) => batch.len() as u64,
+            _ => 1,
+        };
+        run.items += items;
         // What the ResultWriter's files say of the child's input.
         let written_input = run.summarise.then(|| crate::env::compact(&input));
         let (ended, history) = self.child_execution(&map.processor, input, &child_arn);
@@ -241,7 +250,7 @@ impl<'m> Runner<'m> {
         }
         run.end = run.end.max(self.now);
         if matches!(status, Status::Failed | Status::TimedOut) {
-            run.failures += 1;
+            run.failed_items += items;
         }
         let result = match (ended.output, ended.failure) {
             (Some(output), _) => output,

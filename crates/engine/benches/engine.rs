@@ -225,6 +225,7 @@ fn main() {
         }
     }
     distributed_csv();
+    parallel_in_a_loop();
 
     jsonata_expressions();
 
@@ -236,6 +237,38 @@ fn main() {
         "validate a generated 1,000-state definition",
         elapsed.as_secs_f64() * 1e3
     );
+}
+
+/// A Choice loop around a two-branch Parallel: settling each fan-out must cost only its own
+/// events, so time per iteration stays flat as the history grows.
+fn parallel_in_a_loop() {
+    let definition = r#"{ "StartAt": "Check", "States": {
+        "Check": { "Type": "Choice", "Choices": [{ "Variable": "$.i", "NumericLessThan": 4000, "Next": "Both" }], "Default": "Done" },
+        "Both": { "Type": "Parallel", "ResultSelector": { "i.$": "$[0].i" }, "Next": "Check", "Branches": [
+            { "StartAt": "Count", "States": { "Count": { "Type": "Pass", "Parameters": { "i.$": "States.MathAdd($.i, 1)" }, "End": true } } },
+            { "StartAt": "Wait", "States": { "Wait": { "Type": "Wait", "Seconds": 0, "End": true } } } ] },
+        "Done": { "Type": "Succeed" } } }"#;
+    let machine = std::rc::Rc::new(
+        load(definition, &LoadOptions::default())
+            .machine
+            .expect("valid loop"),
+    );
+    for iterations in [1000, 4000] {
+        let options = Options {
+            machine_type: MachineType::Express,
+            ..Options::default()
+        };
+        let input = json!({ "i": 4000 - iterations });
+        let (elapsed, execution) = best_of(3, || {
+            Execution::start(machine.clone(), input.clone(), options.clone())
+        });
+        assert_eq!(execution.status(), Status::Succeeded);
+        report(
+            &format!("Parallel in a loop, {iterations} iterations, full history"),
+            elapsed,
+            execution.transitions(),
+        );
+    }
 }
 
 /// A distributed Map over a mocked 100,000-line CSV object, 100 rows per child execution.

@@ -102,13 +102,11 @@ impl History {
             return;
         }
         let first_id = self.events[mark].id;
-        let mut position = 0;
-        self.events.retain(|event| {
-            let at = position;
-            position += 1;
-            at < mark || keep(event)
-        });
-        self.events[mark..].sort_by_key(|event| event.millis);
+        // Only the fan-out's own events are touched: settling stays proportional to them.
+        let mut settled = self.events.split_off(mark);
+        settled.retain(|event| keep(event));
+        settled.sort_by_key(|event| event.millis);
+        self.events.append(&mut settled);
         for (offset, event) in self.events[mark..].iter_mut().enumerate() {
             event.id = first_id + offset as u64;
             event.previous_event_id = event.id - 1;

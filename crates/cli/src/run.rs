@@ -247,10 +247,7 @@ fn trace(execution: &Execution) -> String {
             "note: Task \"{state}\" had no mock; its input was used as its result\n"
         ));
     }
-    let status = serde_json::to_value(execution.status())
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default();
+    let status = execution.status().as_str();
     out.push_str(&format!(
         "\n{status} after {} transition(s)\n",
         execution.transitions()

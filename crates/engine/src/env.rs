@@ -73,13 +73,23 @@ impl Env<'_> {
 /// Is `value`'s compact JSON text longer than `limit` bytes? A cheap bound settles most
 /// values; the rest are counted without allocating, stopping at the limit.
 pub fn exceeds(value: &Value, limit: usize) -> bool {
+    upper_bound(value, 0, limit) > limit && count_up_to(value, limit) > limit
+}
+
+/// The length of `value`'s compact JSON text, counted without allocating it.
+pub fn json_len(value: &Value) -> usize {
+    count_up_to(value, usize::MAX)
+}
+
+/// The compact JSON length of `value`, or a number past `limit` once it gets there.
+fn count_up_to(value: &Value, limit: usize) -> usize {
     struct Counter {
         bytes: usize,
         limit: usize,
     }
     impl std::io::Write for Counter {
         fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-            self.bytes += buf.len();
+            self.bytes = self.bytes.saturating_add(buf.len());
             if self.bytes > self.limit {
                 return Err(std::io::ErrorKind::WriteZero.into());
             }
@@ -89,11 +99,9 @@ pub fn exceeds(value: &Value, limit: usize) -> bool {
             Ok(())
         }
     }
-    if upper_bound(value, 0, limit) <= limit {
-        return false;
-    }
     let mut counter = Counter { bytes: 0, limit };
-    serde_json::to_writer(&mut counter, value).is_err()
+    let _ = serde_json::to_writer(&mut counter, value);
+    counter.bytes
 }
 
 /// A cheap bound on the compact JSON size of `value` (every character escaped, every number
@@ -133,5 +141,6 @@ mod tests {
         assert!(exceeds(&value, size - 1));
         let text = json!("x".repeat(1000));
         assert!(!exceeds(&text, 1002) && exceeds(&text, 1001));
+        assert_eq!(json_len(&value), size);
     }
 }

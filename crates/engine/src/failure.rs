@@ -33,6 +33,16 @@ impl Failure {
         Failure::new("States.QueryEvaluationError", cause)
     }
 
+    /// `{"error", "cause"}`: how history events detail a failure.
+    pub fn details(&self) -> serde_json::Value {
+        serde_json::json!({ "error": self.error, "cause": self.cause })
+    }
+
+    /// `{"Error", "Cause"}`: the error output a Catch passes on.
+    pub fn output(&self) -> serde_json::Value {
+        serde_json::json!({ "Error": self.error, "Cause": self.cause })
+    }
+
     /// Does a Retry/Catch `ErrorEquals` list match this failure? `States.ALL` matches every
     /// error but `States.Runtime`; `States.TaskFailed` also spares `States.Timeout`.
     pub fn matches(&self, error_equals: &[String]) -> bool {

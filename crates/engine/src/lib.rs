@@ -100,8 +100,7 @@ impl Default for Options {
 }
 
 /// Where an execution stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Status {
     /// Ended successfully.
     Succeeded,
@@ -134,6 +133,25 @@ pub enum Answer {
 /// Every answer each token got, with the virtual time it arrived at.
 pub(crate) type Answers = HashMap<String, Vec<(i64, Answer)>>;
 
+impl Status {
+    /// The status as AWS spells it (`SUCCEEDED`, `TIMED_OUT`, ...).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Succeeded => "SUCCEEDED",
+            Status::Failed => "FAILED",
+            Status::TimedOut => "TIMED_OUT",
+            Status::Aborted => "ABORTED",
+            Status::Waiting => "WAITING",
+        }
+    }
+}
+
+impl Serialize for Status {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
 /// A callback task waiting for its token.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Pending {
@@ -145,6 +163,16 @@ pub struct Pending {
     pub input: Value,
     /// When the task was scheduled (virtual milliseconds since the epoch).
     pub since_millis: i64,
+}
+
+/// The virtual time while waiting: the latest of when the waiting tasks were scheduled and
+/// where [`Execution::advance`] moved the clock; `None` when nothing waits or moved it.
+fn waiting_clock(pending: &[Pending], wait_clock: Option<i64>) -> Option<i64> {
+    pending
+        .iter()
+        .map(|p| p.since_millis)
+        .chain(wait_clock)
+        .max()
 }
 
 /// One child execution of a distributed Map run.
@@ -323,11 +351,7 @@ impl Execution {
     /// The virtual time now: while waiting, the latest of when the wait began and the time
     /// [`Execution::advance`] moved to.
     pub fn now_millis(&self) -> i64 {
-        let waiting_since = self.outcome.pending.iter().map(|p| p.since_millis).max();
-        match (self.wait_clock, waiting_since) {
-            (Some(clock), Some(since)) => clock.max(since),
-            (clock, since) => clock.or(since).unwrap_or(self.outcome.end_millis),
-        }
+        waiting_clock(&self.outcome.pending, self.wait_clock).unwrap_or(self.outcome.end_millis)
     }
 
     /// Let `seconds` of virtual time pass while the execution waits on callbacks: heartbeat

@@ -120,15 +120,20 @@ fn a_failing_iteration_aborts_the_ones_in_flight() {
         .all(|(k, _)| *k != "WaitStateExited"));
 }
 
+/// `object` with the members of `extra` added (or replaced).
+fn with_fields(mut object: Value, extra: Value) -> Value {
+    if let (Some(object), Value::Object(extra)) = (object.as_object_mut(), extra) {
+        object.extend(extra);
+    }
+    object
+}
+
 fn distributed(extra: Value) -> Value {
-    let mut map = json!({ "Type": "Map", "End": true, "Label": "Rows",
+    let map = json!({ "Type": "Map", "End": true, "Label": "Rows",
         "ItemProcessor": { "ProcessorConfig": { "Mode": "DISTRIBUTED", "ExecutionType": "EXPRESS" },
             "StartAt": "Handle", "States": { "Handle": { "Type": "Task",
                 "Resource": "arn:aws:states:::lambda:invoke", "OutputPath": "$.Payload", "End": true } } } });
-    for (k, v) in extra.as_object().unwrap() {
-        map[k] = v.clone();
-    }
-    json!({ "StartAt": "Rows", "States": { "Rows": map } })
+    json!({ "StartAt": "Rows", "States": { "Rows": with_fields(map, extra) } })
 }
 
 #[test]
@@ -275,12 +280,9 @@ fn an_unmocked_item_reader_says_what_to_mock() {
 }
 
 fn callback(extra: Value) -> Value {
-    let mut task = json!({ "Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+    let task = json!({ "Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
         "Parameters": { "token.$": "$$.Task.Token" }, "End": true });
-    for (k, v) in extra.as_object().unwrap() {
-        task[k] = v.clone();
-    }
-    json!({ "StartAt": "Pay", "States": { "Pay": task } })
+    json!({ "StartAt": "Pay", "States": { "Pay": with_fields(task, extra) } })
 }
 
 #[test]
@@ -552,11 +554,10 @@ fn a_failed_batch_counts_as_all_its_items_against_the_tolerance() {
             "1": { "Throw": { "Error": "Bad", "Cause": "batch 2" } } } }))
     };
     let run = |tolerance: Value| {
-        let mut fields = json!({ "ItemBatcher": { "MaxItemsPerBatch": 2 } });
-        fields
-            .as_object_mut()
-            .unwrap()
-            .extend(tolerance.as_object().unwrap().clone());
+        let fields = with_fields(
+            json!({ "ItemBatcher": { "MaxItemsPerBatch": 2 } }),
+            tolerance,
+        );
         start(distributed(fields), json!([1, 2, 3, 4]), Some(responses()))
     };
     assert_eq!(

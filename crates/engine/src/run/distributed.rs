@@ -188,10 +188,7 @@ impl<'m> Runner<'m> {
         });
         if let Some(failure) = failure {
             self.emit("MapRunFailed", || {
-                Some((
-                    "mapRunFailedEventDetails",
-                    json!({ "error": failure.error, "cause": failure.cause }),
-                ))
+                Some(("mapRunFailedEventDetails", failure.details()))
             });
             facts.branch_failed = true;
             return Err(Stop::Fail(failure));
@@ -254,7 +251,7 @@ impl<'m> Runner<'m> {
         }
         let result = match (ended.output, ended.failure) {
             (Some(output), _) => output,
-            (None, Some(f)) => json!({ "Error": f.error, "Cause": f.cause }),
+            (None, Some(f)) => f.output(),
             (None, None) => Value::Null,
         };
         if run.keep_outputs {

@@ -379,41 +379,19 @@ impl<'m> Runner<'m> {
         self.emit("MapStateStarted", || {
             Some(("mapStateStartedEventDetails", json!({ "length": length })))
         });
-        let mut tolerated = Tolerance::default();
-        for (amount, field) in [
-            (&map.tolerated_failure_count, "ToleratedFailureCount"),
-            (
-                &map.tolerated_failure_percentage,
-                "ToleratedFailurePercentage",
-            ),
-        ] {
+        let tolerated = {
             let ctx = Ctx {
                 runner: self,
                 facts,
             };
             let eval = self.evaluator(&input, vars, &ctx, states);
-            let value = match amount {
-                None => continue,
-                Some(Amount::Fixed(n)) => *n,
-                Some(Amount::Path(path)) => {
-                    let n = integer_at(&eval, path, &format!("{field}Path"))?;
-                    if n < 0 {
-                        return Err(Stop::Fail(Failure::runtime(format!(
-                            "{field} cannot be negative."
-                        ))));
-                    }
-                    n as f64
-                }
-                Some(Amount::Jsonata(e)) => eval
-                    .jsonata(e, field)?
-                    .and_then(|v| v.as_f64())
-                    .unwrap_or(0.0),
-            };
-            match field {
-                "ToleratedFailureCount" => tolerated.count = Some(value as u64),
-                _ => tolerated.percentage = Some(value),
+            let count = &map.tolerated_failure_count;
+            let percentage = &map.tolerated_failure_percentage;
+            Tolerance {
+                count: tolerance(&eval, count, "ToleratedFailureCount")?.map(|n| n as u64),
+                percentage: tolerance(&eval, percentage, "ToleratedFailurePercentage")?,
             }
-        }
+        };
         if map.mode == MapMode::Distributed {
             let source = match items {
                 Some(items) => Source::Items(items),
@@ -563,6 +541,30 @@ impl<'m> Runner<'m> {
             }
         }
     }
+}
+
+/// A `ToleratedFailure...` field (or its Path or JSONata form), resolved; never negative.
+fn tolerance(
+    eval: &crate::payload::Evaluator,
+    amount: &Option<Amount>,
+    field: &str,
+) -> Result<Option<f64>, Failure> {
+    Ok(match amount {
+        None => None,
+        Some(Amount::Fixed(n)) => Some(*n),
+        Some(Amount::Path(path)) => {
+            let n = integer_at(eval, path, &format!("{field}Path"))?;
+            if n < 0 {
+                return Err(Failure::runtime(format!("{field} cannot be negative.")));
+            }
+            Some(n as f64)
+        }
+        Some(Amount::Jsonata(e)) => Some(
+            eval.jsonata(e, field)?
+                .and_then(|v| v.as_f64())
+                .unwrap_or(0.0),
+        ),
+    })
 }
 
 /// How many inline Map iterations AWS runs at once, at most.

@@ -122,10 +122,7 @@ impl<'m> Runner<'m> {
         deadline: Option<i64>,
         stopped: Option<&Failure>,
     ) -> Ended {
-        let role_arn = format!(
-            "arn:aws:iam::{}:role/StepFunctionsRole",
-            self.options.account
-        );
+        let role_arn = self.role_arn();
         self.emit("ExecutionStarted", || {
             Some((
                 "executionStartedEventDetails",
@@ -135,13 +132,7 @@ impl<'m> Runner<'m> {
         let mut vars = Vars::new();
         let result = self.run_scope(scope, input, &mut vars);
         let waiting = matches!(result, Err(Stop::Wait));
-        let wait_clock = self
-            .pending
-            .iter()
-            .map(|p| p.since_millis)
-            .chain(self.wait_clock)
-            .max()
-            .unwrap_or(self.now);
+        let wait_clock = crate::waiting_clock(&self.pending, self.wait_clock).unwrap_or(self.now);
         let timed_out = deadline.filter(|d| self.now > *d || (waiting && wait_clock >= *d));
         if let Some(deadline) = timed_out {
             // Nothing happens after the deadline: drop what the run did past it.
@@ -152,17 +143,7 @@ impl<'m> Runner<'m> {
                 "States.Timeout",
                 "The execution exceeded its TimeoutSeconds",
             );
-            self.emit("ExecutionTimedOut", || {
-                Some((
-                    "executionTimedOutEventDetails",
-                    json!({ "error": failure.error, "cause": failure.cause }),
-                ))
-            });
-            return Ended {
-                status: Status::TimedOut,
-                output: None,
-                failure: Some(failure),
-            };
+            return self.end_with(Status::TimedOut, failure);
         }
         match result {
             Ok(output) => {
@@ -178,34 +159,12 @@ impl<'m> Runner<'m> {
                     failure: None,
                 }
             }
-            Err(Stop::Fail(failure)) => {
-                self.emit("ExecutionFailed", || {
-                    Some((
-                        "executionFailedEventDetails",
-                        json!({ "error": failure.error, "cause": failure.cause }),
-                    ))
-                });
-                Ended {
-                    status: Status::Failed,
-                    output: None,
-                    failure: Some(failure),
-                }
-            }
+            Err(Stop::Fail(failure)) => self.end_with(Status::Failed, failure),
             Err(Stop::Wait) => match stopped {
                 Some(failure) => {
                     self.pending.clear();
                     self.now = wait_clock;
-                    self.emit("ExecutionAborted", || {
-                        Some((
-                            "executionAbortedEventDetails",
-                            json!({ "error": failure.error, "cause": failure.cause }),
-                        ))
-                    });
-                    Ended {
-                        status: Status::Aborted,
-                        output: None,
-                        failure: Some(failure.clone()),
-                    }
+                    self.end_with(Status::Aborted, failure.clone())
                 }
                 None => Ended {
                     status: Status::Waiting,
@@ -214,6 +173,29 @@ impl<'m> Runner<'m> {
                 },
             },
         }
+    }
+
+    /// End an execution that failed, timed out or was aborted: its last event, and how it ended.
+    fn end_with(&mut self, status: Status, failure: Failure) -> Ended {
+        let (kind, key) = match status {
+            Status::TimedOut => ("ExecutionTimedOut", "executionTimedOutEventDetails"),
+            Status::Aborted => ("ExecutionAborted", "executionAbortedEventDetails"),
+            _ => ("ExecutionFailed", "executionFailedEventDetails"),
+        };
+        self.emit(kind, || Some((key, failure.details())));
+        Ended {
+            status,
+            output: None,
+            failure: Some(failure),
+        }
+    }
+
+    /// The execution role's ARN (in ExecutionStarted and `$$.Execution.RoleArn`).
+    pub fn role_arn(&self) -> String {
+        format!(
+            "arn:aws:iam::{}:role/StepFunctionsRole",
+            self.options.account
+        )
     }
 
     pub fn state_machine_arn(&self) -> String {
@@ -231,7 +213,7 @@ impl<'m> Runner<'m> {
                 "Id": self.execution_arn,
                 "Input": self.input,
                 "Name": self.options.execution_name,
-                "RoleArn": format!("arn:aws:iam::{}:role/StepFunctionsRole", self.options.account),
+                "RoleArn": self.role_arn(),
                 "StartTime": time(self.options.start_time_millis),
                 "RedriveCount": 0,
             },
@@ -369,20 +351,18 @@ impl<'m> Runner<'m> {
         if facts.branch_failed {
             match state.kind.type_name() {
                 "Parallel" => self.emit("ParallelStateFailed", || {
-                    Some((
-                        "parallelStateFailedEventDetails",
-                        json!({ "error": failure.error, "cause": failure.cause }),
-                    ))
+                    Some(("parallelStateFailedEventDetails", failure.details()))
                 }),
                 _ => self.emit("MapStateFailed", || None),
             };
         }
         if failure.error == "States.QueryEvaluationError" {
             self.emit("EvaluationFailed", || {
-                Some((
-                    "evaluationFailedEventDetails",
-                    json!({ "error": failure.error, "cause": failure.cause, "state": state.name }),
-                ))
+                Some(("evaluationFailedEventDetails", {
+                    let mut d = failure.details();
+                    d["state"] = json!(state.name);
+                    d
+                }))
             });
         }
         failure
@@ -436,7 +416,7 @@ impl<'m> Runner<'m> {
         vars: &mut Vars,
         facts: &StateFacts,
     ) -> Result<(Value, Transition), Stop> {
-        let error_output = json!({ "Error": failure.error, "Cause": failure.cause });
+        let error_output = failure.output();
         let (output, assigned) = match state.query_language {
             QueryLanguage::JsonPath => {
                 let assigned =
@@ -543,7 +523,7 @@ impl<'m> Runner<'m> {
         // AWS's quotas: 256 KiB per variable, and per Assign block.
         let mut total = 0;
         for (name, value) in &assigned {
-            let size = crate::env::compact(value).len();
+            let size = crate::env::json_len(value);
             if size > MAX_PAYLOAD_BYTES {
                 return Err(Failure::runtime(format!(
                     "The variable '{name}' is {size} bytes, over the 262144-byte limit for a variable"

@@ -120,12 +120,7 @@ impl<'m> Runner<'m> {
             Some(mocked) => {
                 let answered = scheduled + mocked.duration_millis;
                 match limits.first_missed(scheduled, answered) {
-                    Some(missed) => {
-                        if let Some(token) = &facts.token {
-                            self.timed_out_tokens.push(token.clone());
-                        }
-                        missed
-                    }
+                    Some(missed) => self.timed_out(facts.token.as_deref(), missed),
                     None => (mocked.response.clone(), answered),
                 }
             }
@@ -189,8 +184,7 @@ impl<'m> Runner<'m> {
         for (at, answer) in answers {
             let at = (*at).max(scheduled);
             if let Some(missed) = limits.first_missed(last_beat, at) {
-                self.timed_out_tokens.push(token.to_owned());
-                return Some(missed);
+                return Some(self.timed_out(Some(token), missed));
             }
             match answer {
                 Answer::Heartbeat => last_beat = at,
@@ -205,8 +199,13 @@ impl<'m> Runner<'m> {
             }
         }
         let clock = self.wait_clock.unwrap_or(scheduled).max(scheduled);
-        let missed = limits.first_missed(last_beat, clock);
-        if missed.is_some() {
+        let missed = limits.first_missed(last_beat, clock)?;
+        Some(self.timed_out(Some(token), missed))
+    }
+
+    /// A missed deadline ends the task's attempt: its token can no longer be answered.
+    fn timed_out(&mut self, token: Option<&str>, missed: (Response, i64)) -> (Response, i64) {
+        if let Some(token) = token {
             self.timed_out_tokens.push(token.to_owned());
         }
         missed
@@ -331,7 +330,7 @@ impl<'m> Runner<'m> {
     fn emit_failed(&mut self, task: &Task, failure: &Failure) {
         let timed_out =
             failure.error == "States.Timeout" || failure.error == "States.HeartbeatTimeout";
-        let error_details = json!({ "error": failure.error, "cause": failure.cause });
+        let error_details = failure.details();
         match shape(&task.resource) {
             Shape::Lambda => {
                 let kind = if timed_out {

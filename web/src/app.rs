@@ -127,14 +127,7 @@ impl Playground {
 
     /// The workspace as it is now, without subscribing.
     pub fn workspace_untracked(&self) -> Workspace {
-        Workspace {
-            definition: self.definition.get_untracked(),
-            input: self.input.get_untracked(),
-            mocks: self.mocks.get_untracked(),
-            test_case: self.test_case.get_untracked(),
-            substitutions: self.substitutions.get_untracked(),
-            express: self.express.get_untracked(),
-        }
+        untrack(|| self.workspace())
     }
 
     /// STANDARD or EXPRESS, as chosen (without subscribing).
@@ -265,19 +258,20 @@ pub fn is_embedded() -> bool {
         })
 }
 
-/// This page's address without `?embed`, to open the embedded machine in full.
-fn full_page_url() -> String {
+/// This page's address without its query or fragment.
+pub fn page_address() -> String {
     web_sys::window()
         .map(|w| w.location())
-        .and_then(|l| {
-            Some(format!(
-                "{}{}{}",
-                l.origin().ok()?,
-                l.pathname().ok()?,
-                l.hash().ok()?
-            ))
-        })
+        .and_then(|l| Some(format!("{}{}", l.origin().ok()?, l.pathname().ok()?)))
         .unwrap_or_default()
+}
+
+/// This page's address without `?embed`, to open the embedded machine in full.
+fn full_page_url() -> String {
+    let hash = web_sys::window()
+        .and_then(|w| w.location().hash().ok())
+        .unwrap_or_default();
+    format!("{}{hash}", page_address())
 }
 
 /// Save the workspace when the page is hidden or unloaded (the listener lives as long as the page).

@@ -48,10 +48,7 @@ impl RunView {
 
     /// The status as AWS spells it.
     pub fn status_text(&self) -> String {
-        serde_json::to_value(self.status)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_owned))
-            .unwrap_or_default()
+        self.status.as_str().to_owned()
     }
 }
 

@@ -22,15 +22,11 @@ pub fn Header() -> impl IntoView {
     let embed_code = RwSignal::new(None::<String>);
     let embed = move |_| {
         let workspace = pg.workspace_untracked();
-        let code = web_sys::window().map(|w| w.location()).and_then(|l| {
-            Some(format!(
-                "<iframe src=\"{}{}?embed{}\" width=\"100%\" height=\"520\" style=\"border:0\" title=\"State machine\"></iframe>",
-                l.origin().ok()?,
-                l.pathname().ok()?,
-                workspace.to_fragment()
-            ))
-        });
-        embed_code.set(code);
+        embed_code.set(Some(format!(
+            "<iframe src=\"{}?embed{}\" width=\"100%\" height=\"520\" style=\"border:0\" title=\"State machine\"></iframe>",
+            crate::app::page_address(),
+            workspace.to_fragment()
+        )));
     };
     let verdict = move || {
         pg.analysis.with(|a| match a.error_count() {

@@ -345,7 +345,7 @@ fn ChildExecutions() -> impl IntoView {
                 <h3>{format!("Map Run child executions ({})", children.len())}</h3>
                 <ul class="children">
                     {children.iter().enumerate().map(|(i, child)| {
-                        let status = serde_json::to_value(child.status).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
+                        let status = child.status.as_str();
                         let name = child.execution_arn.rsplit(':').next().unwrap_or_default().to_owned();
                         view! {
                             <li>

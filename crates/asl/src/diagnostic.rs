@@ -65,6 +65,10 @@ impl Sink {
         pointer: impl Into<String>,
         message: impl Into<String>,
     ) -> &mut Diagnostic {
+        debug_assert!(
+            crate::codes::lookup(code).is_some_and(|c| c.severity == severity),
+            "{code} is reported as {severity:?}, unlike the table in codes.rs"
+        );
         self.items.push(Diagnostic {
             code,
             severity,

@@ -55,6 +55,7 @@ pub fn is_call(text: &str) -> bool {
 
 /// Parse an intrinsic call, checking the function name and its arity.
 pub fn parse(text: &str) -> Result<Call, PathError> {
+    crate::path::nesting_within_limit(text)?;
     let mut parser = Parser { text, pos: 0 };
     parser.skip_ws();
     let call = call(&mut parser)?;

@@ -74,6 +74,14 @@ pub fn parse(text: &str, sink: &mut Sink) -> (Option<Value>, SpanTable) {
         allow_trailing_commas: false,
     };
     let mut table = SpanTable::default();
+    if let Some(at) = crate::depth::too_deep(text, b"\"", crate::depth::MAX_JSON_DEPTH) {
+        let message = format!(
+            "The definition is nested more than {} levels deep",
+            crate::depth::MAX_JSON_DEPTH
+        );
+        sink.error("ASL003", "", message).span = Span::new(at, at + 1);
+        return (None, table);
+    }
     match jsonc_parser::parse_to_ast(text, &Default::default(), &options) {
         Ok(result) => match result.value {
             Some(root) => {

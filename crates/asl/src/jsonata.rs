@@ -1,5 +1,6 @@
 //! Syntax checking of `{% %}` JSONata expressions (evaluation lives in the engine).
 
+use crate::depth::{too_deep, MAX_EXPRESSION_DEPTH};
 use crate::diagnostic::Sink;
 
 /// Parse `expression`, reporting a syntax error at `pointer` with code `ASL034`.
@@ -9,6 +10,14 @@ pub fn check(expression: &str, pointer: &str, sink: &mut Sink) {
             "ASL034",
             pointer,
             "Empty JSONata expression between {% and %}",
+        );
+        return;
+    }
+    if let Some(at) = too_deep(expression, b"'\"`", MAX_EXPRESSION_DEPTH) {
+        sink.error(
+            "ASL034",
+            pointer,
+            format!("Invalid JSONata expression: nested more than {MAX_EXPRESSION_DEPTH} levels deep (at character {})", at + 1),
         );
         return;
     }

@@ -24,7 +24,9 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod codes;
 pub mod complete;
+pub mod depth;
 pub mod diagnostic;
 pub mod intrinsic;
 pub mod json;
@@ -33,6 +35,7 @@ pub mod lint;
 mod load;
 pub mod model;
 pub mod path;
+pub mod resource;
 pub mod source;
 pub mod substitution;
 pub mod timestamp;
@@ -106,9 +109,12 @@ pub fn load(text: &str, options: &LoadOptions) -> Loaded {
     }
     if let Some(m) = &machine {
         validate::check(m, &mut sink);
-        if !options.skip_lints {
-            lint::lint(m, options.machine_type, &substituted, &mut sink);
-        }
+    }
+    if sink.has_errors() {
+        machine = None;
+    }
+    if let (Some(m), false) = (&machine, options.skip_lints) {
+        lint::lint(m, options.machine_type, &substituted, &mut sink);
     }
     let diagnostics = sink.finish(text, &spans);
     Loaded {

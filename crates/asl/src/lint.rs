@@ -135,12 +135,16 @@ fn lint_task(
     }
     if machine_type == MachineType::Express {
         if callback || task.resource.ends_with(".sync") || task.resource.contains(".sync:") {
-            sink.warning(
+            let integration = if callback {
+                ".waitForTaskToken"
+            } else {
+                ".sync"
+            };
+            sink.error(
                 "LINT007",
                 resource_pointer,
                 format!(
-                    "EXPRESS state machines do not support \"{}\"",
-                    task.resource
+                    "Express state machine does not support '{integration}' service integration"
                 ),
             )
             .hint("Use a STANDARD state machine for .sync and .waitForTaskToken integrations");

@@ -137,6 +137,7 @@ pub struct PathError {
 
 /// Parse a path starting with `$`, `$$` or `$name`.
 pub fn parse(text: &str) -> Result<Path, PathError> {
+    nesting_within_limit(text)?;
     let mut parser = Parser { text, pos: 0 };
     let path = parser.path()?;
     parser.skip_ws();
@@ -147,6 +148,19 @@ pub fn parse(text: &str) -> Result<Path, PathError> {
         source: text.to_owned(),
         ..path
     })
+}
+
+/// Refuse text nested deeper than [`crate::depth::MAX_EXPRESSION_DEPTH`] before a recursive
+/// parser reads it.
+pub(crate) fn nesting_within_limit(text: &str) -> Result<(), PathError> {
+    use crate::depth::{too_deep, MAX_EXPRESSION_DEPTH};
+    match too_deep(text, b"'\"", MAX_EXPRESSION_DEPTH) {
+        Some(offset) => Err(PathError {
+            message: format!("nested more than {MAX_EXPRESSION_DEPTH} levels deep"),
+            offset,
+        }),
+        None => Ok(()),
+    }
 }
 
 /// Parse a reference path: like [`parse`], but only definite field/index steps.

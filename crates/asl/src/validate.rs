@@ -1,4 +1,5 @@
-//! Whole-machine checks that need the finished model: reachability of every state.
+//! Whole-machine checks that need the finished model: every scope can end, and every state
+//! can be reached.
 
 use crate::diagnostic::Sink;
 use crate::model::{Kind, Scope, StateMachine, Transition};
@@ -9,21 +10,45 @@ pub fn check(machine: &StateMachine, sink: &mut Sink) {
 }
 
 fn check_scope(scope: &Scope, sink: &mut Sink) {
-    let reached = reachable(scope);
-    for (state, seen) in scope.states.iter().zip(&reached) {
-        if !seen {
-            sink.warning(
-                "ASL023",
-                state.pointer.clone(),
-                format!("State \"{}\" is unreachable", state.name),
-            )
-            .hint("No StartAt, Next, Default or Catch leads here; remove it or add a transition");
+    // As AWS does: a scope that cannot end is reported once, and then its unreachable
+    // states are not.
+    if !scope.states.iter().any(is_terminal) {
+        sink.error(
+            "ASL026",
+            scope.pointer.clone(),
+            "Workflow has no terminal state",
+        )
+        .hint("Give the last state \"End\": true, or add a Succeed or Fail state");
+    } else {
+        let reached = reachable(scope);
+        for (state, seen) in scope.states.iter().zip(&reached) {
+            if !seen {
+                sink.error(
+                    "ASL023",
+                    state.pointer.clone(),
+                    format!("State \"{}\" is not reachable.", state.name),
+                )
+                .hint(
+                    "No StartAt, Next, Default or Catch leads here; remove it or add a transition",
+                );
+            }
         }
+    }
+    for state in &scope.states {
         match &state.kind {
             Kind::Parallel { branches } => branches.iter().for_each(|b| check_scope(b, sink)),
             Kind::Map(map) => check_scope(&map.processor, sink),
             _ => {}
         }
+    }
+}
+
+/// A state that can end its scope: Succeed, Fail, or `"End": true`.
+fn is_terminal(state: &crate::model::State) -> bool {
+    match state.kind {
+        Kind::Succeed | Kind::Fail(_) => true,
+        Kind::Choice(_) => false,
+        _ => state.transition == Transition::End,
     }
 }
 

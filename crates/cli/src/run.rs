@@ -43,6 +43,10 @@ pub struct Args {
     /// Record the full history, or none (faster for long loops).
     #[arg(long, value_parser = ["full", "none"], default_value = "full")]
     history: String,
+    /// The simulator's budget of state transitions: a run that reaches it stops with
+    /// Stepwise.TransitionBudgetExceeded (not an AWS limit).
+    #[arg(long, value_name = "N", default_value_t = stepwise_engine::DEFAULT_MAX_TRANSITIONS)]
+    max_transitions: u64,
     /// Print one JSON object: status, output, error, cause, history.
     #[arg(long)]
     json: bool,
@@ -102,6 +106,7 @@ fn execute(args: &Args) -> Result<ExitCode, String> {
         seed: args.seed,
         machine_type: args.machine_type.into(),
         strict_mocks: args.strict_mocks,
+        max_transitions: args.max_transitions,
         history: if args.history == "none" {
             HistoryMode::None
         } else {

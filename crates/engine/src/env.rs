@@ -123,6 +123,14 @@ fn upper_bound(value: &Value, sum: usize, limit: usize) -> usize {
     }
 }
 
+/// A value as AWS shows it inside error causes: strings as they are, the rest as compact JSON.
+pub fn raw_text(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        other => compact(other),
+    }
+}
+
 /// Compact JSON text of `value`.
 pub fn compact(value: &Value) -> String {
     serde_json::to_string(value).unwrap_or_default()

@@ -1,5 +1,9 @@
 //! Errors as Step Functions names them.
 
+/// The error a run ends with when it reaches the simulator's transition budget: not an AWS
+/// error, and no Catch can take it.
+pub const BUDGET_ERROR: &str = "Stepwise.TransitionBudgetExceeded";
+
 /// An error name and cause, as `ErrorEquals` matches them and history shows them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Failure {
@@ -23,9 +27,9 @@ impl Failure {
         Failure::new("States.Runtime", cause)
     }
 
-    /// `States.IntrinsicFailure`.
+    /// An intrinsic function's arguments were wrong: AWS reports it as `States.Runtime`.
     pub fn intrinsic(cause: impl Into<String>) -> Self {
-        Failure::new("States.IntrinsicFailure", cause)
+        Failure::runtime(cause)
     }
 
     /// `States.QueryEvaluationError` (JSONata).
@@ -43,15 +47,23 @@ impl Failure {
         serde_json::json!({ "Error": self.error, "Cause": self.cause })
     }
 
-    /// Does a Retry/Catch `ErrorEquals` list match this failure? `States.ALL` matches every
-    /// error but `States.Runtime`; `States.TaskFailed` also spares `States.Timeout`.
+    /// Does a Retry/Catch `ErrorEquals` list match this failure? Nothing matches
+    /// `States.Runtime`, not even a list that names it: AWS always fails the execution.
+    /// `States.TaskFailed` matches every other error but `States.Timeout`.
     pub fn matches(&self, error_equals: &[String]) -> bool {
-        let terminal = self.error == "States.Runtime";
+        if self.is_terminal() {
+            return false;
+        }
         error_equals.iter().any(|e| {
             e == &self.error
-                || (e == "States.ALL" && !terminal)
-                || (e == "States.TaskFailed" && !terminal && self.error != "States.Timeout")
+                || e == "States.ALL"
+                || (e == "States.TaskFailed" && self.error != "States.Timeout")
         })
+    }
+
+    /// Errors no Retry or Catch can handle.
+    pub fn is_terminal(&self) -> bool {
+        self.error == "States.Runtime" || self.error == BUDGET_ERROR
     }
 }
 

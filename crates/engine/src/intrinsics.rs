@@ -21,8 +21,8 @@ pub fn call(call: &Call, env: &Env, field: &str) -> Result<Value, Failure> {
         });
     }
     let name = call.name.as_str();
-    let fail =
-        |message: String| Failure::intrinsic(format!("Invalid arguments in {name}: {message}"));
+    // AWS's cause names only the function; what was wrong is left for the reader.
+    let fail = |_why: String| Failure::intrinsic(format!("Invalid arguments in {name}"));
     match name {
         "States.Format" => {
             let runtime_pieces;
@@ -58,6 +58,9 @@ pub fn call(call: &Call, env: &Env, field: &str) -> Result<Value, Failure> {
         }
         "States.StringToJson" => {
             let text = string(&args[0]).ok_or_else(|| fail("expected a string".into()))?;
+            if text.trim().is_empty() {
+                return Ok(Value::Null);
+            }
             serde_json::from_str(text).map_err(|e| fail(format!("the string is not JSON: {e}")))
         }
         "States.JsonToString" => Ok(Value::String(compact(&args[0]))),
@@ -80,7 +83,12 @@ pub fn call(call: &Call, env: &Env, field: &str) -> Result<Value, Failure> {
             Ok(Value::Bool(items.iter().any(|i| json_eq(i, &args[1]))))
         }
         "States.ArrayRange" => {
-            let (start, end, step) = (int(&args[0]), int(&args[1]), int(&args[2]));
+            // AWS truncates fractional bounds and steps toward zero.
+            let (start, end, step) = (
+                truncated(&args[0]),
+                truncated(&args[1]),
+                truncated(&args[2]),
+            );
             let (Some(start), Some(end), Some(step)) = (start, end, step) else {
                 return Err(fail("start, end and step must be integers".into()));
             };
@@ -102,7 +110,7 @@ pub fn call(call: &Call, env: &Env, field: &str) -> Result<Value, Failure> {
         "States.ArrayGetItem" => {
             let items = array(&args[0])
                 .ok_or_else(|| fail("the first argument must be an array".into()))?;
-            let index = int(&args[1])
+            let index = truncated(&args[1])
                 .filter(|i| *i >= 0)
                 .ok_or_else(|| fail("the index must be a non-negative integer".into()))?;
             items.get(index as usize).cloned().ok_or_else(|| {
@@ -186,12 +194,13 @@ pub fn call(call: &Call, env: &Env, field: &str) -> Result<Value, Failure> {
             Ok(Value::from(value))
         }
         "States.MathAdd" => {
-            // AWS rounds non-integral operands half up before adding.
+            // AWS rounds non-integral operands as Java's Math.round does: half toward
+            // positive infinity (-1.5 becomes -1).
             let rounded = |v: &Value| {
                 v.as_i64().or_else(|| {
                     v.as_f64()
                         .filter(|f| f.is_finite() && f.abs() < 9.0e15)
-                        .map(|f| f.round() as i64)
+                        .map(|f| (f + 0.5).floor() as i64)
                 })
             };
             let (Some(a), Some(b)) = (rounded(&args[0]), rounded(&args[1])) else {
@@ -232,6 +241,15 @@ fn int(v: &Value) -> Option<i64> {
         v.as_f64()
             .filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15)
             .map(|f| f as i64)
+    })
+}
+
+/// A number truncated toward zero to an integer.
+fn truncated(v: &Value) -> Option<i64> {
+    v.as_i64().or_else(|| {
+        v.as_f64()
+            .filter(|f| f.is_finite() && f.abs() < 9.0e15)
+            .map(|f| f.trunc() as i64)
     })
 }
 

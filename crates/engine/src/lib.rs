@@ -54,6 +54,10 @@ pub use mock::TestCase;
 /// 2026-01-01T00:00:00Z: the default virtual start time.
 pub const DEFAULT_START_MILLIS: i64 = 1_767_225_600_000;
 
+/// The default transition budget: a looping machine stops within a second or two, and its
+/// full history stays far below 1 GB, natively and in the browser.
+pub const DEFAULT_MAX_TRANSITIONS: u64 = 100_000;
+
 /// How to run an execution.
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -77,7 +81,8 @@ pub struct Options {
     pub strict_mocks: bool,
     /// Record history events or not.
     pub history: HistoryMode,
-    /// Safety limit on state transitions (EXPRESS loops have no event quota).
+    /// The simulator's budget of state transitions, so a machine that never ends stops
+    /// (EXPRESS executions have no event quota). Not an AWS limit.
     pub max_transitions: u64,
 }
 
@@ -94,7 +99,7 @@ impl Default for Options {
             mocks: None,
             strict_mocks: false,
             history: HistoryMode::Full,
-            max_transitions: 10_000_000,
+            max_transitions: DEFAULT_MAX_TRANSITIONS,
         }
     }
 }

@@ -25,35 +25,39 @@ pub struct Evaluator<'a> {
 }
 
 impl Evaluator<'_> {
-    /// Evaluate a template; `field` names it in error messages.
+    /// Evaluate a template; `field` names it in error messages. A JSONata expression
+    /// anywhere in it that yields nothing fails the state, as on AWS.
     pub fn template(&self, template: &Template, field: &str) -> Result<Value, Failure> {
-        Ok(self.template_opt(template, field)?.unwrap_or(Value::Null))
-    }
-
-    fn template_opt(&self, template: &Template, field: &str) -> Result<Option<Value>, Failure> {
-        Ok(Some(match template {
+        Ok(match template {
             Template::Value(v) => v.clone(),
             Template::Object(members) => {
                 let mut map = Map::with_capacity(members.len());
                 for (key, member) in members {
                     let field = nested_field(field, key, member);
-                    if let Some(v) = self.template_opt(member, &field)? {
-                        map.insert(key.clone(), v);
-                    }
+                    map.insert(key.clone(), self.template(member, &field)?);
                 }
                 Value::Object(map)
             }
             Template::Array(items) => {
                 let mut out = Vec::with_capacity(items.len());
                 for (i, item) in items.iter().enumerate() {
-                    out.extend(self.template_opt(item, &format!("{field}[{i}]"))?);
+                    out.push(self.template(item, &format!("{field}[{i}]"))?);
                 }
                 Value::Array(out)
             }
             Template::Path(path) => self.env.require(path, field)?,
             Template::Call(call) => crate::intrinsics::call(call, &self.env, field)?,
-            Template::Jsonata(expression) => return self.jsonata(expression, field),
-        }))
+            Template::Jsonata(expression) => self.jsonata_value(expression, field)?,
+        })
+    }
+
+    /// Evaluate a JSONata expression that must yield a value.
+    pub fn jsonata_value(&self, expression: &str, field: &str) -> Result<Value, Failure> {
+        self.jsonata(expression, field)?.ok_or_else(|| {
+            Failure::query(format!(
+                "The JSONata expression '{expression}' specified for the field '{field}' returned nothing (undefined)."
+            ))
+        })
     }
 
     /// Evaluate a JSONata expression; `Ok(None)` when it is undefined.
@@ -112,10 +116,39 @@ pub fn select<'v>(
         Some(jsonpath::Selection::One(v)) => Ok(Cow::Borrowed(v)),
         Some(selection) => Ok(Cow::Owned(selection.into_value())),
         None => Err(Failure::runtime(format!(
-            "Invalid path '{path}' : No results for path: {} (field {field})",
-            bracketed(path)
+            "Invalid path '{path}' : {}",
+            not_found(path, root)
         ))),
     }
+}
+
+/// Jayway's words for a definite path that matches nothing: a missing property on the way
+/// is named with the path up to it; a missing leaf gives the whole path.
+fn not_found(path: &stepwise_asl::path::Path, root: &Value) -> String {
+    use stepwise_asl::path::Step;
+    let mut node = root;
+    for (i, step) in path.steps.iter().enumerate() {
+        let next = match (step, node) {
+            (Step::Field(f), Value::Object(map)) => map.get(f),
+            (Step::Index(i), Value::Array(items)) => {
+                usize::try_from(*i).ok().and_then(|i| items.get(i))
+            }
+            _ => None,
+        };
+        match next {
+            Some(next) => node = next,
+            None if i + 1 < path.steps.len()
+                && matches!((step, node), (Step::Field(_), Value::Object(_))) =>
+            {
+                return format!(
+                    "Missing property in path {}",
+                    bracketed(&path.steps[..=i], path)
+                );
+            }
+            None => break,
+        }
+    }
+    format!("No results for path: {}", bracketed(&path.steps, path))
 }
 
 /// Owned form of [`select`], moving `value` when the whole of it is kept.
@@ -156,11 +189,11 @@ pub fn apply_result_path(
     }
 }
 
-/// Jayway's rendering of a path in "No results" messages: `$['a']['b']`.
-fn bracketed(path: &stepwise_asl::path::Path) -> String {
+/// Jayway's rendering of `steps` of `path` in its messages: `$['a']['b']`.
+fn bracketed(steps: &[stepwise_asl::path::Step], path: &stepwise_asl::path::Path) -> String {
     use stepwise_asl::path::Step;
     let mut out = String::from("$");
-    for step in &path.steps {
+    for step in steps {
         match step {
             Step::Field(f) => out.push_str(&format!("['{f}']")),
             Step::Index(i) => out.push_str(&format!("[{i}]")),

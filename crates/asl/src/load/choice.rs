@@ -161,6 +161,10 @@ impl Loader<'_> {
                 );
                 return None;
             }
+            // AWS also takes a JSON boolean: the constant condition.
+            if let Some(constant) = rule.get("Condition").and_then(|c| c.as_bool()) {
+                return Some(Condition::Jsonata(constant.to_string()));
+            }
             return jsonata_condition(self, rule, "Condition").map(Condition::Jsonata);
         }
         if !top && rule.has("Next") {

@@ -73,6 +73,19 @@ impl<'a> Obj<'a> {
     }
 
     /// A non-negative integer no larger than `max`.
+    /// Report `first` and `second` set together (AWS's wording); true when they are.
+    pub fn both(&self, first: &str, second: &str, sink: &mut Sink) -> bool {
+        let both = self.has(first) && self.has(second);
+        if both {
+            sink.error(
+                "ASL014",
+                self.at(second),
+                format!("There should only be one of the following fields: [{first}, {second}]"),
+            );
+        }
+        both
+    }
+
     pub fn natural(&self, key: &str, min: u64, max: u64, sink: &mut Sink) -> Option<u64> {
         let value = self.map.get(key)?;
         match value.as_u64() {

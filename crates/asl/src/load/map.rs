@@ -1,8 +1,10 @@
 //! Map state fields: the item processor, item sources and distributed-mode settings.
 
+use serde_json::Value;
+
 use super::fields::Obj;
 use super::state::StateCtx;
-use super::template;
+use super::template::{self, jsonata_expression};
 use super::Loader;
 use crate::model::*;
 
@@ -87,9 +89,11 @@ impl Loader<'_> {
                 "\"CSVHeaderLocation\": \"GIVEN\" needs \"CSVHeaders\"",
             );
         }
-        config.natural("MaxItems", 1, 100_000_000, self.sink);
-        if config.has("MaxItemsPath") {
-            config.path("MaxItemsPath", true, self.sink);
+        if !config.both("MaxItems", "MaxItemsPath", self.sink) {
+            config.natural("MaxItems", 1, 100_000_000, self.sink);
+            if config.has("MaxItemsPath") {
+                config.path("MaxItemsPath", true, self.sink);
+            }
         }
     }
 
@@ -143,13 +147,7 @@ impl Loader<'_> {
         let language = self.query_language(&processor, ctx.language);
         let scope = self.scope(&processor, language);
 
-        if obj.has("ItemSelector") && obj.has("Parameters") {
-            self.sink.error(
-                "ASL014",
-                obj.at("Parameters"),
-                "\"ItemSelector\" and \"Parameters\" cannot both be set",
-            );
-        }
+        obj.both("ItemSelector", "Parameters", self.sink);
         let item_selector = match obj.get("ItemSelector") {
             Some(v) => Some(template::compile(
                 v,
@@ -208,12 +206,33 @@ impl Loader<'_> {
                     ],
                     "\"ItemBatcher\"",
                 );
-                batcher.natural("MaxItemsPerBatch", 1, u64::MAX, self.sink);
                 // AWS caps a batch's input at 256 KiB.
-                batcher.natural("MaxInputBytesPerBatch", 1, 262_144, self.sink);
-                for path in ["MaxItemsPerBatchPath", "MaxInputBytesPerBatchPath"] {
-                    if batcher.has(path) {
-                        batcher.path(path, true, self.sink);
+                for (field, max) in [
+                    ("MaxItemsPerBatch", u64::MAX),
+                    ("MaxInputBytesPerBatch", 262_144),
+                ] {
+                    let path = format!("{field}Path");
+                    if batcher.both(field, &path, self.sink) {
+                        continue;
+                    }
+                    match batcher.get(field) {
+                        Some(Value::String(text))
+                            if ctx.language == QueryLanguage::Jsonata
+                                && jsonata_expression(text).is_some() =>
+                        {
+                            template::compile(
+                                &Value::String(text.clone()),
+                                &batcher.at(field),
+                                ctx.language,
+                                self.sink,
+                            );
+                        }
+                        _ => {
+                            batcher.natural(field, 1, max, self.sink);
+                        }
+                    }
+                    if batcher.has(&path) {
+                        batcher.path(&path, true, self.sink);
                     }
                 }
             }

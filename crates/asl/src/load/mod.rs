@@ -16,6 +16,8 @@ use fields::Obj;
 
 /// AWS's limit on state name length.
 pub const MAX_STATE_NAME: usize = 80;
+/// AWS's limit on variable name length.
+pub const MAX_VARIABLE_NAME: usize = 80;
 
 pub(crate) struct Loader<'s> {
     pub sink: &'s mut Sink,
@@ -123,9 +125,12 @@ impl Loader<'_> {
                 .error(
                     "ASL020",
                     obj.at("StartAt"),
-                    format!("StartAt \"{start_at}\" is not a state of this scope"),
+                    format!("Missing 'Next' target: {start_at}"),
                 )
-                .hint(did_you_mean(start_at, &names));
+                .hint(format!(
+                    "StartAt names no state of this scope. {}",
+                    did_you_mean(start_at, &names)
+                ));
             return None;
         };
         complete.then(|| Scope::new(start, states, obj.pointer.clone()))

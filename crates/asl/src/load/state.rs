@@ -4,7 +4,7 @@ use serde_json::Value;
 
 use super::fields::{parse_path, Obj};
 use super::template::{self, jsonata_expression};
-use super::{did_you_mean, Loader, MAX_STATE_NAME};
+use super::{did_you_mean, Loader, MAX_STATE_NAME, MAX_VARIABLE_NAME};
 use crate::model::*;
 
 const JSONPATH_ONLY: &[&str] = &[
@@ -219,9 +219,18 @@ impl Loader<'_> {
             kind: Kind::Succeed,
         };
         state.kind = match type_name {
-            "Pass" => Kind::Pass {
-                result: obj.get("Result").cloned(),
-            },
+            "Pass" => {
+                if let Some(key) = obj.get("Result").and_then(template::first_dollar_key) {
+                    self.sink.warning(
+                        "ASL062",
+                        obj.at("Result"),
+                        format!("The value of '{key}' will not evaluate as a JSONPath or Intrinsic Function at runtime. Instead of 'Result', use 'Parameters' to evaluate it as a JSONPath or Intrinsic Function at runtime."),
+                    );
+                }
+                Kind::Pass {
+                    result: obj.get("Result").cloned(),
+                }
+            }
             "Task" => Kind::Task(self.task(&ctx)?),
             "Choice" => Kind::Choice(self.choice(&ctx)?),
             "Wait" => Kind::Wait(self.wait(&ctx)?),
@@ -242,10 +251,7 @@ impl Loader<'_> {
             self.sink.error(
                 "ASL024",
                 pointer,
-                format!(
-                    "State name is {} characters long; the limit is {MAX_STATE_NAME}",
-                    name.chars().count()
-                ),
+                format!("Invalid State name: State '{name}' exceeds the {MAX_STATE_NAME}-character limit allowed by the service"),
             );
         }
         if name.is_empty() {
@@ -254,8 +260,8 @@ impl Loader<'_> {
         }
         if let Some(first) = self.names.insert(name.to_owned(), pointer.to_owned()) {
             self.sink
-                .error("ASL025", pointer, format!("State name \"{name}\" is already used at {first}"))
-                .hint("State names must be unique in the whole state machine, including branches and Map processors");
+                .error("ASL025", pointer, format!("Duplicate State name: {name}"))
+                .hint(format!("It is already used at {first}; state names must be unique in the whole state machine, including branches and Map processors"));
         }
     }
 
@@ -398,6 +404,12 @@ impl Loader<'_> {
             if !valid || name == "states" {
                 self.sink.error("ASL015", assign.at(key), format!("\"{name}\" is not a valid variable name")).hint(
                     "Variable names start with a letter or '_', contain only letters, digits and '_', and \"states\" is reserved",
+                );
+            } else if name.chars().count() > MAX_VARIABLE_NAME {
+                self.sink.error(
+                    "ASL015",
+                    assign.at(key),
+                    format!("The variable name \"{name}\" is longer than {MAX_VARIABLE_NAME} characters"),
                 );
             }
         }
@@ -577,15 +589,53 @@ impl Loader<'_> {
         out
     }
 
+    /// `Credentials`: an object with exactly one of `RoleArn` and `RoleArn.$`.
+    fn credentials(&mut self, value: &Value, pointer: &str, language: QueryLanguage) {
+        let Some(obj) = Obj::new(value, pointer.to_owned(), "\"Credentials\"", self.sink) else {
+            return;
+        };
+        let role_keys: &[&str] = match language {
+            QueryLanguage::JsonPath => &["RoleArn", "RoleArn.$"],
+            QueryLanguage::Jsonata => &["RoleArn"],
+        };
+        self.allow_only(&obj, role_keys, "\"Credentials\"");
+        match (obj.get("RoleArn"), obj.get("RoleArn.$")) {
+            (Some(_), Some(_)) => {
+                self.sink.error(
+                    "ASL019",
+                    obj.at("RoleArn.$"),
+                    "\"Credentials\" may set only one of \"RoleArn\" and \"RoleArn.$\"",
+                );
+            }
+            (None, None) => {
+                self.sink.error(
+                    "ASL019",
+                    pointer,
+                    "\"Credentials\" must set \"RoleArn\" or \"RoleArn.$\"",
+                );
+            }
+            (Some(role), None) => {
+                if !role.is_string() {
+                    self.sink
+                        .error("ASL019", obj.at("RoleArn"), "\"RoleArn\" must be a string");
+                } else {
+                    template::compile(role, &obj.at("RoleArn"), language, self.sink);
+                }
+            }
+            (None, Some(path)) => {
+                template::dynamic(path, &obj.at("RoleArn.$"), "RoleArn.$", self.sink);
+            }
+        }
+    }
+
     fn task(&mut self, ctx: &StateCtx) -> Option<Task> {
         let obj = ctx.obj;
         let resource = obj.required_string("Resource", self.sink)?;
-        if !resource.starts_with("arn:") && !resource.starts_with("${") {
-            self.sink.error(
-                "ASL015",
-                obj.at("Resource"),
-                format!("\"Resource\" must be an ARN, not \"{resource}\""),
-            );
+        if let Some(problem) = crate::resource::problem(resource) {
+            self.sink.error("ASL018", obj.at("Resource"), problem);
+        }
+        if let Some(credentials) = obj.get("Credentials") {
+            self.credentials(credentials, &obj.at("Credentials"), ctx.language);
         }
         let timeout = self.amount(ctx, "TimeoutSeconds", "TimeoutSecondsPath", 1, 99_999_999);
         let heartbeat = self.amount(
@@ -624,12 +674,7 @@ impl Loader<'_> {
         max: u64,
     ) -> Option<Amount> {
         let obj = ctx.obj;
-        if obj.has(key) && obj.has(path_key) {
-            self.sink.error(
-                "ASL014",
-                obj.at(path_key),
-                format!("\"{key}\" and \"{path_key}\" cannot both be set"),
-            );
+        if obj.both(key, path_key, self.sink) {
             return None;
         }
         if obj.has(path_key) {
@@ -702,12 +747,7 @@ impl Loader<'_> {
 
     fn fail_text(&mut self, ctx: &StateCtx, key: &str, path_key: &str) -> Option<Text> {
         let obj = ctx.obj;
-        if obj.has(key) && obj.has(path_key) {
-            self.sink.error(
-                "ASL014",
-                obj.at(path_key),
-                format!("\"{key}\" and \"{path_key}\" cannot both be set"),
-            );
+        if obj.both(key, path_key, self.sink) {
             return None;
         }
         if let Some(value) = obj.get(path_key) {
@@ -726,7 +766,16 @@ impl Loader<'_> {
                 ctx.language,
                 self.sink,
             ))),
-            None => Some(Text::Fixed(text.to_owned())),
+            None => {
+                if ctx.language == QueryLanguage::JsonPath && template::looks_dynamic(text) {
+                    self.sink.warning(
+                        "ASL061",
+                        obj.at(key),
+                        format!("The value of '{key}' looks like a JSONPath. Instead of '{key}', use '{path_key}' to evaluate it as a JSONPath at runtime."),
+                    );
+                }
+                Some(Text::Fixed(text.to_owned()))
+            }
         }
     }
 
@@ -791,9 +840,12 @@ pub(crate) fn target_in(
                 .error(
                     "ASL021",
                     obj.at(key),
-                    format!("\"{key}\" names \"{name}\", which is not a state of this scope"),
+                    format!("Missing 'Next' target: {name}"),
                 )
-                .hint(did_you_mean(name, siblings));
+                .hint(format!(
+                    "No state of this scope is called \"{name}\". {}",
+                    did_you_mean(name, siblings)
+                ));
             None
         }
     }

@@ -29,6 +29,9 @@ pub(crate) fn compile(
             None => Template::Value(value.clone()),
         },
         (Value::Object(map), _) => {
+            if language == QueryLanguage::JsonPath {
+                check_dollar_keys(map, pointer, sink);
+            }
             let mut members = Vec::with_capacity(map.len());
             for (key, member) in map {
                 let member_pointer = child_pointer(pointer, key);
@@ -62,6 +65,54 @@ pub(crate) fn compile(
             }
         }
         _ => Template::Value(value.clone()),
+    }
+}
+
+/// Does a plain string look like a JSONPath or an intrinsic call that was meant to be
+/// evaluated (AWS's NO_DOLLAR and NO_PATH warnings)?
+pub(crate) fn looks_dynamic(text: &str) -> bool {
+    text == "$"
+        || ["$.", "$[", "$$.", "$$["]
+            .iter()
+            .any(|p| text.starts_with(p))
+        || (intrinsic::is_call(text) && text.trim_end().ends_with(')'))
+}
+
+/// The first key ending in `.$` anywhere in `value` (AWS's PASS_RESULT_IS_STATIC warning).
+pub(crate) fn first_dollar_key(value: &Value) -> Option<&str> {
+    match value {
+        Value::Object(map) => map.iter().find_map(|(key, member)| {
+            if key.ends_with(".$") {
+                Some(key.as_str())
+            } else {
+                first_dollar_key(member)
+            }
+        }),
+        Value::Array(items) => items.iter().find_map(first_dollar_key),
+        _ => None,
+    }
+}
+
+/// JSONPath template members: a path written without `.$` (AWS's NO_DOLLAR, reported at
+/// the object holding it, as AWS does), and two keys that are the same once `.$` is removed.
+fn check_dollar_keys(map: &serde_json::Map<String, Value>, pointer: &str, sink: &mut Sink) {
+    for (key, member) in map {
+        if let Some(name) = key.strip_suffix(".$") {
+            if map.contains_key(name) {
+                sink.warning(
+                    "ASL063",
+                    child_pointer(pointer, key),
+                    format!("\"{key}\" and \"{name}\" both set the field \"{name}\""),
+                )
+                .hint("Only one of them takes effect; remove the other");
+            }
+        } else if member.as_str().is_some_and(looks_dynamic) {
+            sink.warning(
+                "ASL060",
+                pointer,
+                format!("The value of '{key}' looks like a JSONPath. Instead of '{key}', use '{key}.$' to evaluate it as a JSONPath at runtime."),
+            );
+        }
     }
 }
 

@@ -227,7 +227,7 @@ impl<'m> Runner<'m> {
 
     /// Run the Map Run's next child execution with `input`, in the first free slot.
     fn child(&mut self, run: &mut MapRun, state: &State, map: &'m Map, input: Value) {
-        self.now = run.slots.next_start();
+        self.now = run.slots.next_start().0;
         let started = self.now;
         let child_arn = format!("{}:{}", run.arn, run.children);
         run.children += 1;
@@ -386,6 +386,10 @@ fn limit(config: Option<&Value>, field: &str, eval: &Evaluator) -> Result<Option
         return Ok(None);
     };
     let value = match (config.get(field), config.get(format!("{field}Path"))) {
+        (Some(Value::String(text)), _) => match stepwise_asl::jsonata_expression(text) {
+            Some(expression) => eval.jsonata_value(expression, field)?,
+            None => Value::String(text.clone()),
+        },
         (Some(v), _) => v.clone(),
         (None, Some(Value::String(path))) => {
             let path = stepwise_asl::path::parse(path)

@@ -35,14 +35,17 @@ impl Slots {
         }
     }
 
-    /// When the next unit starts: at once while a slot is free, else when the first one frees.
-    pub fn next_start(&mut self) -> i64 {
+    /// When the next unit starts: at once while a slot is free, else when the first one
+    /// frees. The flag is true when the unit had to wait for a slot.
+    pub fn next_start(&mut self) -> (i64, bool) {
         if self.limit == 0 || self.busy.len() < self.limit {
-            self.start
+            (self.start, false)
         } else {
-            self.busy
+            let start = self
+                .busy
                 .pop()
-                .map_or(self.start, |Reverse(end)| end.max(self.start))
+                .map_or(self.start, |Reverse(end)| end.max(self.start));
+            (start, true)
         }
     }
 
@@ -59,6 +62,8 @@ pub(super) struct FanOut {
     units: Vec<Unit>,
     slots: Slots,
     start: i64,
+    /// When the first unit failed so far.
+    failed_at: Option<i64>,
 }
 
 /// How a settled fan-out ended.
@@ -78,12 +83,18 @@ impl FanOut {
             units: Vec::new(),
             slots: Slots::new(concurrency, runner.now),
             start: runner.now,
+            failed_at: None,
         }
     }
 
-    /// When the next unit starts.
-    pub fn next_start(&mut self) -> i64 {
-        self.slots.next_start()
+    /// When the next unit starts; `None` when it would wait for a slot that frees only after
+    /// a unit has failed: AWS starts nothing once the fan-out has failed.
+    pub fn next_start(&mut self) -> Option<i64> {
+        let (start, waited) = self.slots.next_start();
+        match self.failed_at {
+            Some(failed) if waited && start >= failed => None,
+            _ => Some(start),
+        }
     }
 
     /// Run one unit from `start`.
@@ -98,6 +109,9 @@ impl FanOut {
         let end = runner.now;
         if !matches!(result, Err(Stop::Wait)) {
             self.slots.finished(end);
+        }
+        if matches!(result, Err(Stop::Fail(_))) {
+            self.failed_at = Some(self.failed_at.map_or(end, |f| f.min(end)));
         }
         self.units.push(Unit { start, end, result });
     }

@@ -200,7 +200,7 @@ impl<'m> Runner<'m> {
                     None => {
                         return Err(Failure::runtime(format!(
                         "The SecondsPath parameter cannot be parsed as a long value: {path} == {}",
-                        crate::env::compact(&value)
+                        crate::env::raw_text(&value)
                     )))
                     }
                 };
@@ -218,7 +218,7 @@ impl<'m> Runner<'m> {
             Wait::TimestampPath(path) => {
                 let value = eval.env.require(path, "TimestampPath")?;
                 value.as_str().and_then(timestamp_millis).ok_or_else(|| {
-                    Failure::runtime(format!("The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format string: {path} == {}", crate::env::compact(&value)))
+                    Failure::runtime(format!("The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format string: {path} == {}", crate::env::raw_text(&value)))
                 })?
             }
             Wait::TimestampJsonata(expression) => {
@@ -226,7 +226,7 @@ impl<'m> Runner<'m> {
                     .jsonata(expression, "Timestamp")?
                     .unwrap_or(Value::Null);
                 value.as_str().and_then(timestamp_millis).ok_or_else(|| {
-                    Failure::query(format!("The JSONata expression '{expression}' specified for the field 'Timestamp' did not return a valid timestamp: {}", crate::env::compact(&value)))
+                    Failure::query(format!("The Timestamp field cannot be parsed as an ISO-8601 extended offset date-time format string: {}", crate::env::raw_text(&value)))
                 })?
             }
         };
@@ -315,7 +315,9 @@ impl<'m> Runner<'m> {
         self.emit("ParallelStateStarted", || None);
         let mut fan = FanOut::begin(self, 0);
         for branch in branches {
-            let start = fan.next_start();
+            let Some(start) = fan.next_start() else {
+                break;
+            };
             let mut branch_vars = vars.clone();
             let input = input.clone();
             fan.run(self, start, |runner| {
@@ -367,12 +369,7 @@ impl<'m> Runner<'m> {
         };
         let items = match items {
             Some(Value::Array(items)) => Some(items),
-            Some(other) => {
-                return Err(Stop::Fail(Failure::runtime(format!(
-                    "Items of the Map state must be an array, not {}",
-                    crate::env::compact(&other)
-                ))))
-            }
+            Some(other) => return Err(Stop::Fail(not_an_array(map, &other, facts))),
             None => None,
         };
         let length = items.as_ref().map_or(0, Vec::len);
@@ -421,7 +418,9 @@ impl<'m> Runner<'m> {
         let mut fan = FanOut::begin(self, concurrency);
         let mut selector_failed = false;
         for (index, item) in items.into_iter().enumerate() {
-            let start = fan.next_start();
+            let Some(start) = fan.next_start() else {
+                break;
+            };
             let name = &state.name;
             let selector_failed = &mut selector_failed;
             let facts = &*facts;
@@ -543,28 +542,56 @@ impl<'m> Runner<'m> {
     }
 }
 
-/// A `ToleratedFailure...` field (or its Path or JSONata form), resolved; never negative.
+/// A `ToleratedFailure...` field (or its Path or JSONata form), resolved and checked as AWS
+/// checks it: a count is a non-negative integer, a percentage a number from 0 to 100.
 fn tolerance(
     eval: &crate::payload::Evaluator,
     amount: &Option<Amount>,
     field: &str,
 ) -> Result<Option<f64>, Failure> {
-    Ok(match amount {
-        None => None,
-        Some(Amount::Fixed(n)) => Some(*n),
-        Some(Amount::Path(path)) => {
-            let n = integer_at(eval, path, &format!("{field}Path"))?;
-            if n < 0 {
-                return Err(Failure::runtime(format!("{field} cannot be negative.")));
-            }
-            Some(n as f64)
+    let percentage = field.ends_with("Percentage");
+    let n = match amount {
+        None => return Ok(None),
+        Some(Amount::Fixed(n)) => *n,
+        Some(Amount::Path(path)) if percentage => float_at(eval, path, &format!("{field}Path"))?,
+        Some(Amount::Path(path)) => integer_at(eval, path, &format!("{field}Path"))? as f64,
+        Some(Amount::Jsonata(e)) => eval
+            .jsonata(e, field)?
+            .and_then(|v| v.as_f64())
+            .unwrap_or(0.0),
+    };
+    if percentage && !(0.0..=100.0).contains(&n) {
+        return Err(Failure::runtime(format!(
+            "{field} must be between 0 and 100."
+        )));
+    }
+    if n < 0.0 {
+        return Err(Failure::runtime(format!("{field} cannot be negative.")));
+    }
+    Ok(Some(n))
+}
+
+/// The failure of a Map whose items are not an array. In a JSONata state AWS reports it as
+/// an evaluation error of `Items`, and the Map state fails as a whole.
+fn not_an_array(map: &stepwise_asl::model::Map, items: &Value, facts: &mut StateFacts) -> Failure {
+    let shown = crate::env::compact(items);
+    match &map.items {
+        Some(stepwise_asl::model::Template::Jsonata(expression)) => {
+            facts.branch_failed = true;
+            let kind = match items {
+                Value::Null => "null",
+                Value::Bool(_) => "boolean",
+                Value::Number(_) => "number",
+                Value::String(_) => "string",
+                Value::Object(_) => "object",
+                Value::Array(_) => "array",
+            };
+            Failure::query(format!("The JSONata expression '{expression}' specified for the field 'Items' returned an unexpected result type. Expected 'array', but was '{kind}' for value: {shown}"))
         }
-        Some(Amount::Jsonata(e)) => Some(
-            eval.jsonata(e, field)?
-                .and_then(|v| v.as_f64())
-                .unwrap_or(0.0),
-        ),
-    })
+        _ => Failure::runtime(format!(
+            "Items of the Map state must be an array, not {shown}"
+        )),
+    }
 }
 
 /// How many inline Map iterations AWS runs at once, at most.
@@ -576,17 +603,36 @@ fn integer_at(
     path: &stepwise_asl::path::Path,
     field: &str,
 ) -> Result<i64, Failure> {
-    let value = eval.env.require(path, field)?;
-    let parsed = match &value {
+    number_at(eval, path, field, "integer", |v| match v {
         Value::String(s) => s.trim().parse().ok(),
         other => other.as_i64(),
-    };
-    parsed.ok_or_else(|| {
-        let shown = value
-            .as_str()
-            .map_or_else(|| crate::env::compact(&value), str::to_owned);
+    })
+}
+
+/// A number (or a string holding one) at `path`, with AWS's message when it is not.
+fn float_at(
+    eval: &crate::payload::Evaluator,
+    path: &stepwise_asl::path::Path,
+    field: &str,
+) -> Result<f64, Failure> {
+    number_at(eval, path, field, "float", |v| match v {
+        Value::String(s) => s.trim().parse().ok().filter(|f: &f64| f.is_finite()),
+        other => other.as_f64(),
+    })
+}
+
+fn number_at<T>(
+    eval: &crate::payload::Evaluator,
+    path: &stepwise_asl::path::Path,
+    field: &str,
+    kind: &str,
+    parse: impl Fn(&Value) -> Option<T>,
+) -> Result<T, Failure> {
+    let value = eval.env.require(path, field)?;
+    parse(&value).ok_or_else(|| {
         Failure::runtime(format!(
-            "The {field} field refers to value \"{shown}\" which is not a valid integer: {path}"
+            "The {field} field refers to value \"{}\" which is not a valid {kind}: {path}",
+            crate::env::raw_text(&value)
         ))
     })
 }

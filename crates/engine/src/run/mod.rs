@@ -264,10 +264,13 @@ impl<'m> Runner<'m> {
             return Err(Failure::runtime(format!("The execution reached the maximum number of history events ({MAX_HISTORY_EVENTS}).")));
         }
         if self.transitions > self.options.max_transitions {
-            return Err(Failure::runtime(format!(
-                "The execution exceeded {} state transitions (the local safety limit).",
-                self.options.max_transitions
-            )));
+            return Err(Failure::new(
+                crate::failure::BUDGET_ERROR,
+                format!(
+                    "The execution reached the simulator's budget of {} state transitions. This is a limit of Stepwise, not of AWS: raise it with --max-transitions (CLI) or the \"Max transitions\" field (playground).",
+                    self.options.max_transitions
+                ),
+            ));
         }
         Ok(())
     }
@@ -314,7 +317,7 @@ impl<'m> Runner<'m> {
                     return Ok(self.exited(state, output, next, &assigned))
                 }
                 Err(Stop::Fail(failure)) => {
-                    if failure.error != "States.Runtime" {
+                    if !failure.is_terminal() {
                         if let Some(delay) =
                             self.retry_delay(state, &failure, &mut attempts_by_retrier)
                         {
@@ -348,14 +351,6 @@ impl<'m> Runner<'m> {
         facts: &StateFacts,
     ) -> Failure {
         let failure = with_state_cause(failure, state, entered_id);
-        if facts.branch_failed {
-            match state.kind.type_name() {
-                "Parallel" => self.emit("ParallelStateFailed", || {
-                    Some(("parallelStateFailedEventDetails", failure.details()))
-                }),
-                _ => self.emit("MapStateFailed", || None),
-            };
-        }
         if failure.error == "States.QueryEvaluationError" {
             self.emit("EvaluationFailed", || {
                 Some(("evaluationFailedEventDetails", {
@@ -364,6 +359,14 @@ impl<'m> Runner<'m> {
                     d
                 }))
             });
+        }
+        if facts.branch_failed {
+            match state.kind.type_name() {
+                "Parallel" => self.emit("ParallelStateFailed", || {
+                    Some(("parallelStateFailedEventDetails", failure.details()))
+                }),
+                _ => self.emit("MapStateFailed", || None),
+            };
         }
         failure
     }
@@ -601,7 +604,6 @@ fn with_state_cause(failure: Failure, state: &State, entered_id: u64) -> Failure
         failure.error.as_str(),
         "States.Runtime"
             | "States.QueryEvaluationError"
-            | "States.IntrinsicFailure"
             | "States.ResultPathMatchFailure"
             | "States.ParameterPathFailure"
     );

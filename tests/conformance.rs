@@ -116,7 +116,11 @@ fn check(case: &Value) -> Result<(), String> {
         }
     }
     if let Some(types) = expect.get("eventTypes").and_then(Value::as_array) {
-        let actual: Vec<&str> = execution.history().iter().map(|e| e.kind).collect();
+        let actual: Vec<&str> = execution
+            .history()
+            .iter()
+            .map(|e| e.kind.as_str())
+            .collect();
         let expected: Vec<&str> = types.iter().filter_map(Value::as_str).collect();
         if actual != expected {
             problems.push(format!("events {actual:?}\n        expected {expected:?}"));
@@ -145,15 +149,13 @@ fn task_inputs(execution: &Execution) -> BTreeMap<String, Vec<Value>> {
     let mut out: BTreeMap<String, Vec<Value>> = BTreeMap::new();
     let mut current = String::new();
     for event in execution.history() {
-        if event.kind == "TaskStateEntered" {
+        if event.kind.as_str() == "TaskStateEntered" {
             current = event.state_name().unwrap_or_default().to_owned();
         }
-        let text = match event.kind {
-            "TaskScheduled" => event.details["taskScheduledEventDetails"]["parameters"].as_str(),
-            "LambdaFunctionScheduled" => {
-                event.details["lambdaFunctionScheduledEventDetails"]["input"].as_str()
-            }
-            "ActivityScheduled" => event.details["activityScheduledEventDetails"]["input"].as_str(),
+        let text = match event.kind.as_str() {
+            "TaskScheduled" => event.text("parameters"),
+            "LambdaFunctionScheduled" => event.text("input"),
+            "ActivityScheduled" => event.text("input"),
             _ => None,
         };
         if let Some(text) = text {

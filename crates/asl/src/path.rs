@@ -391,12 +391,11 @@ impl<'a> Parser<'a> {
                 .ok_or_else(|| self.error("unterminated string"))?;
             self.pos += c.len_utf8();
             match c {
-                '\\' => {
-                    let escaped = self
-                        .peek()
-                        .ok_or_else(|| self.error("unterminated string"))?;
-                    self.pos += escaped.len_utf8();
-                    out.push(escaped);
+                // As AWS reads names: a backslash escapes the closing quote only; before any
+                // other character it is part of the name.
+                '\\' if self.peek() == Some(quote) => {
+                    self.pos += quote.len_utf8();
+                    out.push(quote);
                 }
                 c if c == quote => return Ok(out),
                 c => out.push(c),

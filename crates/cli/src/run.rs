@@ -231,8 +231,8 @@ fn trace(execution: &Execution) -> String {
         out.push_str(&format!(
             "{:>5}  {}  {:<28}{name}\n",
             event.id,
-            &event.timestamp[11..23],
-            event.kind
+            &event.timestamp()[11..23],
+            event.kind.as_str()
         ));
     }
     let children = execution.children();

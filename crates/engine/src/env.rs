@@ -54,6 +54,22 @@ impl Env<'_> {
         })
     }
 
+    /// The value a `...Path` field (TimeoutSecondsPath, HeartbeatSecondsPath) points at,
+    /// failing with Jayway's words, as AWS does, when it is absent.
+    pub fn require_path(&self, path: &Path) -> Result<Value, Failure> {
+        self.resolve(path)?.ok_or_else(|| {
+            let document = match &path.root {
+                Root::Context => self.context.context(),
+                Root::Variable(name) => self.vars.get(name).cloned().unwrap_or(Value::Null),
+                _ => self.input.clone(),
+            };
+            Failure::runtime(format!(
+                "Invalid path '{path}' : {}",
+                crate::payload::not_found(path, &document)
+            ))
+        })
+    }
+
     /// Like [`Env::resolve`], failing with the AWS message when the path is absent.
     pub fn require(&self, path: &Path, field: &str) -> Result<Value, Failure> {
         self.resolve(path)?.ok_or_else(|| {

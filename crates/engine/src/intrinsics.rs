@@ -43,15 +43,7 @@ pub fn call(call: &Call, env: &Env, field: &str) -> Result<Value, Failure> {
             }
             let mut out = pieces[0].clone();
             for (piece, arg) in pieces[1..].iter().zip(&args[1..]) {
-                match arg {
-                    Value::String(s) => out.push_str(s),
-                    Value::Object(_) | Value::Array(_) => {
-                        return Err(fail(
-                            "placeholder values must be strings, numbers, booleans or null".into(),
-                        ))
-                    }
-                    other => out.push_str(&compact(other)),
-                }
+                out.push_str(&java_text(arg));
                 out.push_str(piece);
             }
             Ok(Value::String(out))
@@ -242,6 +234,26 @@ fn int(v: &Value) -> Option<i64> {
             .filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15)
             .map(|f| f as i64)
     })
+}
+
+/// A value as AWS's `States.Format` writes it: strings as they are, numbers and literals as
+/// JSON, objects and arrays as Java prints its maps and lists (`{a=1, b=[x, y]}`).
+fn java_text(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        Value::Array(items) => {
+            let items: Vec<String> = items.iter().map(java_text).collect();
+            format!("[{}]", items.join(", "))
+        }
+        Value::Object(map) => {
+            let members: Vec<String> = map
+                .iter()
+                .map(|(k, v)| format!("{k}={}", java_text(v)))
+                .collect();
+            format!("{{{}}}", members.join(", "))
+        }
+        other => compact(other),
+    }
 }
 
 /// A number truncated toward zero to an integer.

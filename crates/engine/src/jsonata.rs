@@ -66,6 +66,9 @@ impl Jsonata {
         let result = evaluator
             .evaluate(&ast, &JValue::Null)
             .map_err(|e| Failure::query(describe(&e)))?;
+        if result.is_function() {
+            return Err(Failure::query(UNSUPPORTED_RESULT));
+        }
         Ok((!result.is_undefined()).then(|| integral_numbers(Value::from(&result))))
     }
 
@@ -83,6 +86,9 @@ impl Jsonata {
         Ok(ast)
     }
 }
+
+/// The cause of an expression that yields a function: no JSON value can hold it.
+pub(crate) const UNSUPPORTED_RESULT: &str = "returned an unsupported result type.";
 
 /// The message as jsonata-js words it: without the offending token after the code's text
 /// (`T1006: Attempted to invoke a non-function`, not `...: $f`).

@@ -71,9 +71,13 @@ impl Evaluator<'_> {
             seed: rand::Rng::gen(&mut *self.env.rng.borrow_mut()),
         };
         self.jsonata.evaluate(expression, &scope).map_err(|f| {
-            Failure::query(format!(
-                "The JSONata expression '{expression}' specified for the field '{field}' threw an error during evaluation. {}",
+            let what = if f.cause == crate::jsonata::UNSUPPORTED_RESULT {
                 f.cause
+            } else {
+                format!("threw an error during evaluation. {}", f.cause)
+            };
+            Failure::query(format!(
+                "The JSONata expression '{expression}' specified for the field '{field}' {what}"
             ))
         })
     }
@@ -99,7 +103,6 @@ pub fn select<'v>(
     selector: &Selector,
     value: &'v Value,
     vars: &'v Vars,
-    field: &str,
 ) -> Result<Cow<'v, Value>, Failure> {
     let path = match selector {
         Selector::Whole => return Ok(Cow::Borrowed(value)),
@@ -124,7 +127,7 @@ pub fn select<'v>(
 
 /// Jayway's words for a definite path that matches nothing: a missing property on the way
 /// is named with the path up to it; a missing leaf gives the whole path.
-fn not_found(path: &stepwise_asl::path::Path, root: &Value) -> String {
+pub(crate) fn not_found(path: &stepwise_asl::path::Path, root: &Value) -> String {
     use stepwise_asl::path::Step;
     let mut node = root;
     for (i, step) in path.steps.iter().enumerate() {
@@ -152,15 +155,10 @@ fn not_found(path: &stepwise_asl::path::Path, root: &Value) -> String {
 }
 
 /// Owned form of [`select`], moving `value` when the whole of it is kept.
-pub fn select_owned(
-    selector: &Selector,
-    value: Value,
-    vars: &Vars,
-    field: &str,
-) -> Result<Value, Failure> {
+pub fn select_owned(selector: &Selector, value: Value, vars: &Vars) -> Result<Value, Failure> {
     match selector {
         Selector::Whole => Ok(value),
-        _ => select(selector, &value, vars, field).map(Cow::into_owned),
+        _ => select(selector, &value, vars).map(Cow::into_owned),
     }
 }
 

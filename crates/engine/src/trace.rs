@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::history::Event;
+use crate::history::{Event, EventType, Field};
 use crate::ChildExecution;
 
 /// What a state has done so far.
@@ -46,14 +46,17 @@ pub struct StateIo {
     pub entries: usize,
 }
 
-fn detail<'e>(event: &'e Event, field: &str) -> Option<&'e Value> {
-    event.details.values().find_map(|d| d.get(field))
+/// A payload field of `event`, parsed back into JSON.
+fn parsed(event: &Event, field: &str) -> Option<Value> {
+    event.text(field).and_then(|s| serde_json::from_str(s).ok())
 }
 
-fn parsed(event: &Event, field: &str) -> Option<Value> {
-    detail(event, field)
-        .and_then(Value::as_str)
-        .and_then(|s| serde_json::from_str(s).ok())
+/// A field that is not a string (a count, an object).
+fn json_field<'e>(event: &'e Event, field: &str) -> Option<&'e Value> {
+    match event.field(field)? {
+        Field::Json(value) => Some(value),
+        _ => None,
+    }
 }
 
 /// The status of every state touched by the first `upto` events.
@@ -63,11 +66,11 @@ pub fn statuses(history: &[Event], upto: usize) -> BTreeMap<String, StateStatus>
     let mut open: Vec<(String, &str)> = Vec::new();
     for event in &history[..upto.min(history.len())] {
         let kind = event.kind;
-        if let Some(type_name) = kind.strip_suffix("StateEntered") {
+        if let Some(type_name) = kind.entered_state_type() {
             let name = event.state_name().unwrap_or_default().to_owned();
             out.insert(name.clone(), StateStatus::Active);
             open.push((name, type_name));
-        } else if kind.ends_with("StateExited") {
+        } else if kind.is_state_exited() {
             let name = event.state_name().unwrap_or_default().to_owned();
             let status = match out.get(&name) {
                 Some(StateStatus::Failed | StateStatus::Retried) => StateStatus::Caught,
@@ -77,7 +80,7 @@ pub fn statuses(history: &[Event], upto: usize) -> BTreeMap<String, StateStatus>
             if let Some(i) = open.iter().rposition(|(n, _)| n == &name) {
                 open.truncate(i);
             }
-        } else if let Some(type_name) = kind.strip_suffix("StateFailed") {
+        } else if let Some(type_name) = kind.failed_state_type() {
             // A Parallel or Map failed: it, and whatever inside it is still open, failed.
             if let Some(i) = open.iter().rposition(|(_, t)| *t == type_name) {
                 for (name, _) in open.drain(i..) {
@@ -86,7 +89,7 @@ pub fn statuses(history: &[Event], upto: usize) -> BTreeMap<String, StateStatus>
             }
         } else if matches!(
             kind,
-            "ExecutionFailed" | "ExecutionTimedOut" | "ExecutionAborted"
+            EventType::ExecutionFailed | EventType::ExecutionTimedOut | EventType::ExecutionAborted
         ) {
             for (name, _) in open.drain(..) {
                 out.insert(name, StateStatus::Failed);
@@ -94,21 +97,21 @@ pub fn statuses(history: &[Event], upto: usize) -> BTreeMap<String, StateStatus>
         } else if let Some((name, _)) = open.last().cloned() {
             let failed = matches!(
                 kind,
-                "TaskFailed"
-                    | "TaskTimedOut"
-                    | "LambdaFunctionFailed"
-                    | "LambdaFunctionTimedOut"
-                    | "ActivityFailed"
-                    | "ActivityTimedOut"
-                    | "EvaluationFailed"
+                EventType::TaskFailed
+                    | EventType::TaskTimedOut
+                    | EventType::LambdaFunctionFailed
+                    | EventType::LambdaFunctionTimedOut
+                    | EventType::ActivityFailed
+                    | EventType::ActivityTimedOut
+                    | EventType::EvaluationFailed
             );
             let restarted = matches!(
                 kind,
-                "TaskScheduled"
-                    | "LambdaFunctionScheduled"
-                    | "ActivityScheduled"
-                    | "ParallelStateStarted"
-                    | "MapStateStarted"
+                EventType::TaskScheduled
+                    | EventType::LambdaFunctionScheduled
+                    | EventType::ActivityScheduled
+                    | EventType::ParallelStateStarted
+                    | EventType::MapStateStarted
             );
             if failed {
                 out.insert(name, StateStatus::Failed);
@@ -136,9 +139,9 @@ pub fn state_io(history: &[Event], state: &str, upto: usize) -> StateIo {
     let mut inside = false;
     for event in &history[..upto.min(history.len())] {
         let kind = event.kind;
-        if kind.ends_with("StateEntered") || kind.ends_with("StateExited") {
+        if kind.entered_state_type().is_some() || kind.is_state_exited() {
             let this = event.state_name() == Some(state);
-            if kind.ends_with("StateEntered") {
+            if kind.entered_state_type().is_some() {
                 inside = this;
                 if this {
                     io = StateIo {
@@ -149,19 +152,18 @@ pub fn state_io(history: &[Event], state: &str, upto: usize) -> StateIo {
                 }
             } else if this {
                 io.output = parsed(event, "output");
-                io.assigned = detail(event, "assignedVariables").cloned();
+                io.assigned = json_field(event, "assignedVariables").cloned();
                 inside = false;
             }
             continue;
         }
         // Branches interleave, so the state an engine-raised error belongs to is the one
         // its cause names; other errors belong to the state entered last.
-        if let Some(cause) = detail(event, "cause").and_then(Value::as_str) {
+        if let Some(cause) = event.text("cause") {
             if let Some(named) = named_state(cause) {
-                if named == state && detail(event, "error").is_some() {
-                    io.error = Some(
-                        serde_json::json!({ "error": detail(event, "error"), "cause": cause }),
-                    );
+                if named == state && event.text("error").is_some() {
+                    io.error =
+                        Some(serde_json::json!({ "error": event.text("error"), "cause": cause }));
                 }
                 continue;
             }
@@ -170,16 +172,16 @@ pub fn state_io(history: &[Event], state: &str, upto: usize) -> StateIo {
             continue;
         }
         match kind {
-            "TaskScheduled" => io.parameters = parsed(event, "parameters"),
-            "LambdaFunctionScheduled" | "ActivityScheduled" => {
+            EventType::TaskScheduled => io.parameters = parsed(event, "parameters"),
+            EventType::LambdaFunctionScheduled | EventType::ActivityScheduled => {
                 io.parameters = parsed(event, "input")
             }
-            "TaskSucceeded" | "LambdaFunctionSucceeded" | "ActivitySucceeded" => {
-                io.result = parsed(event, "output")
-            }
-            _ if detail(event, "error").is_some() => {
+            EventType::TaskSucceeded
+            | EventType::LambdaFunctionSucceeded
+            | EventType::ActivitySucceeded => io.result = parsed(event, "output"),
+            _ if event.text("error").is_some() => {
                 io.error = Some(
-                    serde_json::json!({ "error": detail(event, "error"), "cause": detail(event, "cause") }),
+                    serde_json::json!({ "error": event.text("error"), "cause": event.text("cause") }),
                 );
             }
             _ => {}
@@ -200,9 +202,9 @@ pub fn transitions_taken(history: &[Event], upto: usize) -> Vec<(String, String)
     let mut taken = Vec::new();
     let mut last_exit: Option<String> = None;
     for event in &history[..upto.min(history.len())] {
-        if event.kind.ends_with("StateExited") {
+        if event.kind.is_state_exited() {
             last_exit = event.state_name().map(str::to_owned);
-        } else if event.kind.ends_with("StateEntered") {
+        } else if event.kind.entered_state_type().is_some() {
             let name = event.state_name().unwrap_or_default().to_owned();
             if let Some(from) = last_exit.take() {
                 if !taken.contains(&(from.clone(), name.clone())) {
@@ -220,19 +222,23 @@ pub fn map_progress(history: &[Event], upto: usize) -> BTreeMap<String, (usize, 
     let mut current_map: Vec<String> = Vec::new();
     for event in &history[..upto.min(history.len())] {
         match event.kind {
-            "MapStateEntered" => {
+            EventType::MapStateEntered => {
                 current_map.push(event.state_name().unwrap_or_default().to_owned())
             }
-            "MapStateExited" => {
+            EventType::MapStateExited => {
                 current_map.pop();
             }
-            "MapStateStarted" => {
-                let total = detail(event, "length").and_then(Value::as_u64).unwrap_or(0) as usize;
+            EventType::MapStateStarted => {
+                let total = json_field(event, "length")
+                    .and_then(Value::as_u64)
+                    .unwrap_or(0) as usize;
                 if let Some(name) = current_map.last() {
                     progress.insert(name.clone(), (0, total));
                 }
             }
-            "MapIterationSucceeded" | "MapIterationFailed" | "MapIterationAborted" => {
+            EventType::MapIterationSucceeded
+            | EventType::MapIterationFailed
+            | EventType::MapIterationAborted => {
                 if let Some(entry) = event.state_name().and_then(|n| progress.get_mut(n)) {
                     entry.0 += 1;
                 }
@@ -248,7 +254,7 @@ pub fn map_progress(history: &[Event], upto: usize) -> BTreeMap<String, (usize, 
 pub fn variables(history: &[Event], upto: usize) -> Value {
     let mut vars = serde_json::Map::new();
     for event in &history[..upto.min(history.len())] {
-        let assigned = detail(event, "assignedVariables").and_then(Value::as_object);
+        let assigned = json_field(event, "assignedVariables").and_then(Value::as_object);
         for (name, text) in assigned.into_iter().flatten() {
             let value = text
                 .as_str()
@@ -274,8 +280,8 @@ pub fn merge_map_runs(
     let mut ended: Vec<&str> = Vec::new();
     for event in &history[..upto.min(history.len())] {
         match event.kind {
-            "MapRunStarted" => running.extend(detail(event, "mapRunArn").and_then(Value::as_str)),
-            "MapRunSucceeded" | "MapRunFailed" => ended.extend(running.pop()),
+            EventType::MapRunStarted => running.extend(event.text("mapRunArn")),
+            EventType::MapRunSucceeded | EventType::MapRunFailed => ended.extend(running.pop()),
             _ => {}
         }
     }
@@ -330,7 +336,7 @@ mod tests {
         let history = execution.history();
         let after_a = history
             .iter()
-            .position(|e| e.kind == "PassStateExited")
+            .position(|e| e.kind == EventType::PassStateExited)
             .unwrap()
             + 1;
         assert_eq!(

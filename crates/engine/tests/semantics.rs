@@ -77,11 +77,11 @@ fn retries_back_off_on_the_virtual_clock() {
     };
     let execution = run_with(single(state), json!({}), options);
     assert_eq!(execution.status(), Status::Succeeded);
-    let scheduled: Vec<&str> = execution
+    let scheduled: Vec<String> = execution
         .history()
         .iter()
-        .filter(|e| e.kind == "TaskScheduled")
-        .map(|e| &e.timestamp[11..19])
+        .filter(|e| e.kind.as_str() == "TaskScheduled")
+        .map(|e| e.timestamp()[11..19].to_owned())
         .collect();
     // First attempt at 0 s, then after 2 s, then after 2 * 3 = 6 s more.
     assert_eq!(scheduled, ["00:00:00", "00:00:02", "00:00:08"]);
@@ -192,7 +192,8 @@ fn callbacks_wait_and_resume_with_the_answer() {
 #[test]
 fn step_reveals_events_in_order() {
     let mut execution = run(single(json!({ "Type": "Pass", "End": true })), json!({}));
-    let kinds: Vec<&str> = std::iter::from_fn(|| execution.step().map(|e| e.kind)).collect();
+    let kinds: Vec<&str> =
+        std::iter::from_fn(|| execution.step().map(|e| e.kind.as_str())).collect();
     assert_eq!(
         kinds,
         [
@@ -210,7 +211,7 @@ fn the_machine_timeout_ends_the_execution_as_timed_out() {
     let execution = run(definition, json!({}));
     assert_eq!(execution.status(), Status::TimedOut);
     assert_eq!(
-        execution.history().last().unwrap().kind,
+        execution.history().last().unwrap().kind.as_str(),
         "ExecutionTimedOut"
     );
 }

@@ -80,7 +80,7 @@ pub fn RunControls() -> impl IntoView {
                 .and_then(|r| {
                     r.events
                         .get(pg.cursor.get().saturating_sub(1))
-                        .map(|e| e.timestamp.replace('T', " ").replace(".000Z", " UTC"))
+                        .map(|e| e.timestamp().replace('T', " ").replace(".000Z", " UTC"))
                 })
                 .unwrap_or_default()
         })

@@ -299,7 +299,7 @@ fn EventRows(filter: RwSignal<String>, expanded: RwSignal<Option<u64>>) -> impl 
         pg.run.with(|r| {
             r.as_ref()
                 .and_then(|r| r.events.get(index))
-                .map(|e| serde_json::to_string_pretty(&e.details).unwrap_or_default())
+                .map(|e| serde_json::to_string_pretty(&e.details_json()).unwrap_or_default())
                 .unwrap_or_default()
         })
     };
@@ -313,7 +313,7 @@ fn EventRows(filter: RwSignal<String>, expanded: RwSignal<Option<u64>>) -> impl 
                     children=move |(index, id, elapsed)| {
                         let (kind, state, time) = pg.run.with_untracked(|r| {
                             r.as_ref().and_then(|r| r.events.get(index)).map(|e| {
-                                (e.kind, e.state_name().unwrap_or("").to_owned(), e.timestamp[11..23].to_owned())
+                                (e.kind.as_str(), e.state_name().unwrap_or("").to_owned(), e.timestamp()[11..23].to_owned())
                             }).unwrap_or_default()
                         });
                         view! {
@@ -501,7 +501,7 @@ fn CostTab() -> impl IntoView {
         {move || pg.run.with(|r| match r {
             None => view! { <p class="hint">"Run the state machine to estimate what it costs on AWS."</p> }.into_any(),
             Some(run) => {
-                let start = run.events.first().and_then(|e| stepwise_asl::timestamp::parse(&e.timestamp)).map_or(0, |(s, n)| s * 1000 + i64::from(n / 1_000_000));
+                let start = run.events.first().and_then(|e| stepwise_asl::timestamp::parse(&e.timestamp())).map_or(0, |(s, n)| s * 1000 + i64::from(n / 1_000_000));
                 let seconds = ((run.end_millis - start).max(0) as f64) / 1000.0;
                 let standard = run.transitions as f64 * 0.025 / 1000.0;
                 // Express bills 100 ms increments of duration at 64 MB.

@@ -3,6 +3,7 @@
 //! tolerated failure threshold, and the ResultWriter's summary. The parent's history shows
 //! the Map Run (MapRunStarted, MapRunSucceeded / MapRunFailed), as on AWS.
 
+use crate::history::EventType;
 use serde_json::{json, Value};
 use sha2::Digest;
 use stepwise_asl::model::{Map, State};
@@ -120,8 +121,8 @@ impl<'m> Runner<'m> {
             }
         };
         let arn = map_run_arn.clone();
-        self.emit("MapRunStarted", || {
-            Some(("mapRunStartedEventDetails", json!({ "mapRunArn": arn })))
+        self.emit(EventType::MapRunStarted, || {
+            Some(json!({ "mapRunArn": arn }))
         });
         let record = self.options.history == crate::HistoryMode::Full;
         let mut map_run = MapRun {
@@ -187,14 +188,12 @@ impl<'m> Runner<'m> {
                 })
         });
         if let Some(failure) = failure {
-            self.emit("MapRunFailed", || {
-                Some(("mapRunFailedEventDetails", failure.details()))
-            });
+            self.emit(EventType::MapRunFailed, || Some(failure.details()));
             facts.branch_failed = true;
             return Err(Stop::Fail(failure));
         }
-        self.emit("MapRunSucceeded", || None);
-        self.emit("MapStateSucceeded", || None);
+        self.emit(EventType::MapRunSucceeded, || None);
+        self.emit(EventType::MapStateSucceeded, || None);
         match &map.result_writer {
             None => Ok(Value::Array(map_run.outputs)),
             Some(writer) => {

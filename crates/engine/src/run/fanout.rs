@@ -3,6 +3,7 @@
 //! ordered by time, and when one fails, what the others would have done after that moment
 //! never happened.
 
+use crate::history::EventType;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
@@ -177,11 +178,8 @@ impl FanOut {
 impl Runner<'_> {
     /// `MapIterationAborted` for an iteration a failure cut short.
     pub(super) fn iteration_aborted(&mut self, name: &str, index: usize) {
-        self.emit("MapIterationAborted", || {
-            Some((
-                "mapIterationAbortedEventDetails",
-                json!({ "name": name, "index": index }),
-            ))
+        self.emit(EventType::MapIterationAborted, || {
+            Some(json!({ "name": name, "index": index }))
         });
     }
 }

@@ -1,5 +1,6 @@
 //! One attempt at a state, per state type (Task attempts live in `task.rs`).
 
+use crate::history::EventType;
 use std::borrow::Cow;
 
 use serde_json::{json, Value};
@@ -42,7 +43,7 @@ impl<'m> Runner<'m> {
             return Err(Stop::Fail(Failure::new(
                 "States.DataLimitExceeded",
                 format!(
-                    "The state '{}' produced an output with a size exceeding the maximum number of bytes service limit.",
+                    "The state/task '{}' returned a result with a size exceeding the maximum number of bytes service limit.",
                     state.name
                 ),
             )));
@@ -92,7 +93,7 @@ impl<'m> Runner<'m> {
                     let assigned = self.assign(state.assign.as_ref(), result, None, vars, facts)?;
                     (result.clone(), assigned)
                 } else {
-                    let effective = payload::select(&state.input_path, &input, vars, "InputPath")?;
+                    let effective = payload::select(&state.input_path, &input, vars)?;
                     let effective = match &state.parameters {
                         Some(t) => Cow::Owned(
                             self.evaluator(&effective, vars, &ctx, None)
@@ -106,8 +107,7 @@ impl<'m> Runner<'m> {
                 };
                 let combined =
                     payload::apply_result_path(&state.result_path, input.into_owned(), result)?;
-                let output =
-                    payload::select_owned(&state.output_path, combined, vars, "OutputPath")?;
+                let output = payload::select_owned(&state.output_path, combined, vars)?;
                 Ok((output, state.transition.clone(), assigned))
             }
         }
@@ -130,7 +130,7 @@ impl<'m> Runner<'m> {
         let effective = if jsonata {
             Cow::Borrowed(input.as_ref())
         } else {
-            payload::select(&state.input_path, &input, vars, "InputPath")?
+            payload::select(&state.input_path, &input, vars)?
         };
         let eval = self.evaluator(&effective, vars, &ctx, states.as_ref());
         let mut chosen = None;
@@ -164,7 +164,7 @@ impl<'m> Runner<'m> {
             _ if jsonata => input.into_owned(),
             _ => {
                 let effective = effective.into_owned();
-                payload::select_owned(&state.output_path, effective, vars, "OutputPath")?
+                payload::select_owned(&state.output_path, effective, vars)?
             }
         };
         Ok((output, next, assigned))
@@ -182,7 +182,7 @@ impl<'m> Runner<'m> {
             runner: self,
             facts,
         };
-        let effective = payload::select(&state.input_path, input, vars, "InputPath")?;
+        let effective = payload::select(&state.input_path, input, vars)?;
         let states = (state.query_language == QueryLanguage::Jsonata)
             .then(|| self.states_var(input, None, None, facts));
         let eval = self.evaluator(&effective, vars, &ctx, states.as_ref());
@@ -288,7 +288,7 @@ impl<'m> Runner<'m> {
                     None => input.as_ref().clone(),
                 }
             } else {
-                let selected = payload::select(&state.input_path, &input, vars, "InputPath")?;
+                let selected = payload::select(&state.input_path, &input, vars)?;
                 match &state.parameters {
                     Some(t) => self
                         .evaluator(&selected, vars, &ctx, None)
@@ -312,7 +312,7 @@ impl<'m> Runner<'m> {
         vars: &Vars,
         facts: &mut StateFacts,
     ) -> Result<Value, Stop> {
-        self.emit("ParallelStateStarted", || None);
+        self.emit(EventType::ParallelStateStarted, || None);
         let mut fan = FanOut::begin(self, 0);
         for branch in branches {
             let Some(start) = fan.next_start() else {
@@ -326,7 +326,7 @@ impl<'m> Runner<'m> {
         }
         match fan.settle(self, |_, _| {})? {
             Settled::Outputs(outputs) => {
-                self.emit("ParallelStateSucceeded", || None);
+                self.emit(EventType::ParallelStateSucceeded, || None);
                 Ok(Value::Array(outputs))
             }
             Settled::Failed(failure) => {
@@ -356,6 +356,7 @@ impl<'m> Runner<'m> {
             (None, None) if map.item_reader.is_some() => None,
             (None, None) => Some(input.clone()),
         };
+
         let max_concurrency = match &map.max_concurrency {
             None => 0,
             Some(Amount::Fixed(n)) => *n as usize,
@@ -369,12 +370,12 @@ impl<'m> Runner<'m> {
         };
         let items = match items {
             Some(Value::Array(items)) => Some(items),
-            Some(other) => return Err(Stop::Fail(not_an_array(map, &other, facts))),
+            Some(other) => return Err(Stop::Fail(not_an_array(state, map, &other, facts))),
             None => None,
         };
         let length = items.as_ref().map_or(0, Vec::len);
-        self.emit("MapStateStarted", || {
-            Some(("mapStateStartedEventDetails", json!({ "length": length })))
+        self.emit(EventType::MapStateStarted, || {
+            Some(json!({ "length": length }))
         });
         let tolerated = {
             let ctx = Ctx {
@@ -425,11 +426,8 @@ impl<'m> Runner<'m> {
             let selector_failed = &mut selector_failed;
             let facts = &*facts;
             fan.run(self, start, |runner| {
-                runner.emit("MapIterationStarted", || {
-                    Some((
-                        "mapIterationStartedEventDetails",
-                        json!({ "name": name, "index": index }),
-                    ))
+                runner.emit(EventType::MapIterationStarted, || {
+                    Some(json!({ "name": name, "index": index }))
                 });
                 let item_input =
                     match runner.select_item(map, &input, index, item, vars, facts, states) {
@@ -441,21 +439,19 @@ impl<'m> Runner<'m> {
                     };
                 let mut iteration_vars = vars.clone();
                 let result = runner.run_scope(&map.processor, item_input, &mut iteration_vars);
-                let (kind, key) = match &result {
-                    Ok(_) => ("MapIterationSucceeded", "mapIterationSucceededEventDetails"),
-                    Err(Stop::Fail(_)) => ("MapIterationFailed", "mapIterationFailedEventDetails"),
+                let kind = match &result {
+                    Ok(_) => EventType::MapIterationSucceeded,
+                    Err(Stop::Fail(_)) => EventType::MapIterationFailed,
                     Err(Stop::Wait) => return result,
                 };
-                runner.emit(kind, || {
-                    Some((key, json!({ "name": name, "index": index })))
-                });
+                runner.emit(kind, || Some(json!({ "name": name, "index": index })));
                 result
             });
         }
         let name = state.name.clone();
         match fan.settle(self, |runner, index| runner.iteration_aborted(&name, index))? {
             Settled::Outputs(outputs) => {
-                self.emit("MapStateSucceeded", || None);
+                self.emit(EventType::MapStateSucceeded, || None);
                 Ok(Value::Array(outputs))
             }
             Settled::Failed(failure) => {
@@ -534,8 +530,7 @@ impl<'m> Runner<'m> {
                 let assigned = self.assign(state.assign.as_ref(), &result, None, vars, facts)?;
                 let combined =
                     payload::apply_result_path(&state.result_path, input.into_owned(), result)?;
-                let output =
-                    payload::select_owned(&state.output_path, combined, vars, "OutputPath")?;
+                let output = payload::select_owned(&state.output_path, combined, vars)?;
                 Ok((output, state.transition.clone(), assigned))
             }
         }
@@ -572,11 +567,17 @@ fn tolerance(
 }
 
 /// The failure of a Map whose items are not an array. In a JSONata state AWS reports it as
-/// an evaluation error of `Items`, and the Map state fails as a whole.
-fn not_an_array(map: &stepwise_asl::model::Map, items: &Value, facts: &mut StateFacts) -> Failure {
+/// an evaluation error (of `Items`, or of the input when there is no `Items`), and the Map
+/// state fails as a whole.
+fn not_an_array(
+    state: &State,
+    map: &stepwise_asl::model::Map,
+    items: &Value,
+    facts: &mut StateFacts,
+) -> Failure {
     let shown = crate::env::compact(items);
-    match &map.items {
-        Some(stepwise_asl::model::Template::Jsonata(expression)) => {
+    match (&map.items, state.query_language) {
+        (Some(stepwise_asl::model::Template::Jsonata(expression)), _) => {
             facts.branch_failed = true;
             let kind = match items {
                 Value::Null => "null",
@@ -587,6 +588,10 @@ fn not_an_array(map: &stepwise_asl::model::Map, items: &Value, facts: &mut State
                 Value::Array(_) => "array",
             };
             Failure::query(format!("The JSONata expression '{expression}' specified for the field 'Items' returned an unexpected result type. Expected 'array', but was '{kind}' for value: {shown}"))
+        }
+        (None, QueryLanguage::Jsonata) => {
+            facts.branch_failed = true;
+            Failure::query(format!("Map state input must be an array but was: {shown}"))
         }
         _ => Failure::runtime(format!(
             "Items of the Map state must be an array, not {shown}"

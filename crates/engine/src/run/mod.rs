@@ -16,9 +16,10 @@ use rand_chacha::ChaCha8Rng;
 use serde_json::{json, Value};
 use stepwise_asl::model::{Catcher, QueryLanguage, Scope, State, Template, Transition};
 
+use crate::env::compact;
 use crate::env::{ContextSource, Env, Vars};
 use crate::failure::{state_cause, Failure};
-use crate::history::{details, History};
+use crate::history::{details, EventType, Field, History, Interner};
 use crate::jsonata::Jsonata;
 use crate::payload::{self, Evaluator};
 use crate::{Answers, ChildExecution, Options, Pending, Status};
@@ -123,10 +124,10 @@ impl<'m> Runner<'m> {
         stopped: Option<&Failure>,
     ) -> Ended {
         let role_arn = self.role_arn();
-        self.emit("ExecutionStarted", || {
-            Some((
-                "executionStartedEventDetails",
-                details([("roleArn", json!(role_arn))], &[("input", &input)]),
+        self.emit(EventType::ExecutionStarted, || {
+            Some(details(
+                [("roleArn", json!(role_arn))],
+                &[("input", &input)],
             ))
         });
         let mut vars = Vars::new();
@@ -147,11 +148,8 @@ impl<'m> Runner<'m> {
         }
         match result {
             Ok(output) => {
-                self.emit("ExecutionSucceeded", || {
-                    Some((
-                        "executionSucceededEventDetails",
-                        details([], &[("output", &output)]),
-                    ))
+                self.emit(EventType::ExecutionSucceeded, || {
+                    Some(details([], &[("output", &output)]))
                 });
                 Ended {
                     status: Status::Succeeded,
@@ -177,12 +175,12 @@ impl<'m> Runner<'m> {
 
     /// End an execution that failed, timed out or was aborted: its last event, and how it ended.
     fn end_with(&mut self, status: Status, failure: Failure) -> Ended {
-        let (kind, key) = match status {
-            Status::TimedOut => ("ExecutionTimedOut", "executionTimedOutEventDetails"),
-            Status::Aborted => ("ExecutionAborted", "executionAbortedEventDetails"),
-            _ => ("ExecutionFailed", "executionFailedEventDetails"),
+        let kind = match status {
+            Status::TimedOut => EventType::ExecutionTimedOut,
+            Status::Aborted => EventType::ExecutionAborted,
+            _ => EventType::ExecutionFailed,
         };
-        self.emit(kind, || Some((key, failure.details())));
+        self.emit(kind, || Some(failure.details()));
         Ended {
             status,
             output: None,
@@ -229,11 +227,7 @@ impl<'m> Runner<'m> {
         context
     }
 
-    pub fn emit(
-        &mut self,
-        kind: &'static str,
-        details: impl FnOnce() -> Option<(&'static str, Value)>,
-    ) -> u64 {
+    pub fn emit(&mut self, kind: EventType, details: impl FnOnce() -> Option<Value>) -> u64 {
         self.history.emit(kind, self.now, details)
     }
 
@@ -286,15 +280,14 @@ impl<'m> Runner<'m> {
         self.transitions += 1;
         self.check_quotas()?;
         let type_name = state.kind.type_name();
-        let entered_id = self.emit(entered_kind(type_name), || {
-            Some((
-                "stateEnteredEventDetails",
-                details(
-                    [("name", Value::String(state.name.clone()))],
-                    &[("input", &input)],
-                ),
-            ))
-        });
+        let entered_id = self
+            .history
+            .emit_fields(EventType::entered(type_name), self.now, |i| {
+                Box::new([
+                    ("name", Field::Text(i.text(&state.name))),
+                    ("input", Field::Payload(i.text(&compact(&input)))),
+                ])
+            });
         let mut facts = StateFacts {
             name: state.name.clone(),
             entered_millis: self.now,
@@ -352,20 +345,18 @@ impl<'m> Runner<'m> {
     ) -> Failure {
         let failure = with_state_cause(failure, state, entered_id);
         if failure.error == "States.QueryEvaluationError" {
-            self.emit("EvaluationFailed", || {
-                Some(("evaluationFailedEventDetails", {
+            self.emit(EventType::EvaluationFailed, || {
+                Some({
                     let mut d = failure.details();
                     d["state"] = json!(state.name);
                     d
-                }))
+                })
             });
         }
         if facts.branch_failed {
             match state.kind.type_name() {
-                "Parallel" => self.emit("ParallelStateFailed", || {
-                    Some(("parallelStateFailedEventDetails", failure.details()))
-                }),
-                _ => self.emit("MapStateFailed", || None),
+                "Parallel" => self.emit(EventType::ParallelStateFailed, || Some(failure.details())),
+                _ => self.emit(EventType::MapStateFailed, || None),
             };
         }
         failure
@@ -378,12 +369,9 @@ impl<'m> Runner<'m> {
         next: Transition,
         assigned: &[(String, Value)],
     ) -> (Value, Transition) {
-        if let Some(kind) = exited_kind(state.kind.type_name()) {
-            self.emit(kind, || {
-                Some((
-                    "stateExitedEventDetails",
-                    exited_details(&state.name, &output, assigned),
-                ))
+        if let Some(kind) = EventType::exited(state.kind.type_name()) {
+            self.history.emit_fields(kind, self.now, |i| {
+                exited_fields(i, &state.name, &output, assigned)
             });
         }
         (output, next)
@@ -449,12 +437,9 @@ impl<'m> Runner<'m> {
         for (name, value) in &assigned {
             vars.insert(name.clone(), value.clone());
         }
-        if let Some(kind) = exited_kind(state.kind.type_name()) {
-            self.emit(kind, || {
-                Some((
-                    "stateExitedEventDetails",
-                    exited_details(&state.name, &output, &assigned),
-                ))
+        if let Some(kind) = EventType::exited(state.kind.type_name()) {
+            self.history.emit_fields(kind, self.now, |i| {
+                exited_fields(i, &state.name, &output, &assigned)
             });
         }
         Ok((output, catcher.next.clone()))
@@ -555,46 +540,32 @@ impl ContextSource for Ctx<'_, '_> {
     }
 }
 
-fn entered_kind(type_name: &str) -> &'static str {
-    match type_name {
-        "Pass" => "PassStateEntered",
-        "Task" => "TaskStateEntered",
-        "Choice" => "ChoiceStateEntered",
-        "Wait" => "WaitStateEntered",
-        "Succeed" => "SucceedStateEntered",
-        "Fail" => "FailStateEntered",
-        "Parallel" => "ParallelStateEntered",
-        _ => "MapStateEntered",
-    }
-}
-
-fn exited_kind(type_name: &str) -> Option<&'static str> {
-    Some(match type_name {
-        "Pass" => "PassStateExited",
-        "Task" => "TaskStateExited",
-        "Choice" => "ChoiceStateExited",
-        "Wait" => "WaitStateExited",
-        "Succeed" => "SucceedStateExited",
-        "Parallel" => "ParallelStateExited",
-        "Map" => "MapStateExited",
-        _ => return None,
-    })
-}
-
-fn exited_details(name: &str, output: &Value, assigned: &[(String, Value)]) -> Value {
-    let mut d = details(
-        [("name", Value::String(name.to_owned()))],
-        &[("output", output)],
-    );
+/// A state's exit: its name, output and the variables it assigned.
+fn exited_fields(
+    interner: &mut Interner,
+    name: &str,
+    output: &Value,
+    assigned: &[(String, Value)],
+) -> Box<[(&'static str, Field)]> {
+    let mut fields = vec![
+        ("name", Field::Text(interner.text(name))),
+        ("output", Field::Payload(interner.text(&compact(output)))),
+    ];
     if !assigned.is_empty() {
         let vars: serde_json::Map<String, Value> = assigned
             .iter()
-            .map(|(k, v)| (k.clone(), Value::String(crate::env::compact(v))))
+            .map(|(k, v)| (k.clone(), Value::String(compact(v))))
             .collect();
-        d["assignedVariables"] = Value::Object(vars);
-        d["assignedVariablesDetails"] = json!({ "truncated": false });
+        fields.push((
+            "assignedVariables",
+            Field::Json(Box::new(Value::Object(vars))),
+        ));
+        fields.push((
+            "assignedVariablesDetails",
+            Field::Json(Box::new(json!({ "truncated": false }))),
+        ));
     }
-    d
+    fields.into_boxed_slice()
 }
 
 /// Runtime errors raised by the engine get AWS's "An error occurred while executing the

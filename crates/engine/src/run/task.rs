@@ -1,5 +1,6 @@
 //! Task states: resource shapes, mocked results, callbacks, and their history events.
 
+use crate::history::EventType;
 use std::borrow::Cow;
 
 use serde_json::{json, Value};
@@ -73,7 +74,7 @@ impl<'m> Runner<'m> {
                     None => input.as_ref().clone(),
                 }
             } else {
-                let selected = payload::select(&state.input_path, &input, vars, "InputPath")?;
+                let selected = payload::select(&state.input_path, &input, vars)?;
                 match &state.parameters {
                     Some(t) => self
                         .evaluator(&selected, vars, &ctx, None)
@@ -86,7 +87,7 @@ impl<'m> Runner<'m> {
                 Ok(match amount {
                     None => None,
                     Some(Amount::Fixed(n)) => Some(*n),
-                    Some(Amount::Path(path)) => Some(eval.env.require(path, field)?.as_f64().filter(|n| *n > 0.0).ok_or_else(|| {
+                    Some(Amount::Path(path)) => Some(eval.env.require_path(path)?.as_f64().filter(|n| *n > 0.0).ok_or_else(|| {
                         Failure::runtime(format!("The {field} parameter must reference a positive integer: {path}"))
                     })?),
                     Some(Amount::Jsonata(e)) => eval.jsonata(e, field)?.and_then(|v| v.as_f64()),
@@ -228,7 +229,7 @@ impl<'m> Runner<'m> {
         let region = self.options.region.clone();
         match shape(&task.resource) {
             Shape::Lambda => {
-                self.emit("LambdaFunctionScheduled", || {
+                self.emit(EventType::LambdaFunctionScheduled, || {
                     let mut d = details(
                         [("resource", json!(task.resource))],
                         &[("input", parameters)],
@@ -236,32 +237,26 @@ impl<'m> Runner<'m> {
                     if let Some(t) = timeout {
                         d["timeoutInSeconds"] = json!(t as u64);
                     }
-                    Some(("lambdaFunctionScheduledEventDetails", d))
+                    Some(d)
                 });
-                self.emit("LambdaFunctionStarted", || None);
+                self.emit(EventType::LambdaFunctionStarted, || None);
             }
             Shape::Activity => {
-                self.emit("ActivityScheduled", || {
-                    Some((
-                        "activityScheduledEventDetails",
-                        details(
-                            [("resource", json!(task.resource))],
-                            &[("input", parameters)],
-                        ),
+                self.emit(EventType::ActivityScheduled, || {
+                    Some(details(
+                        [("resource", json!(task.resource))],
+                        &[("input", parameters)],
                     ))
                 });
-                self.emit("ActivityStarted", || {
-                    Some((
-                        "activityStartedEventDetails",
-                        json!({ "workerName": "stepwise" }),
-                    ))
+                self.emit(EventType::ActivityStarted, || {
+                    Some(json!({ "workerName": "stepwise" }))
                 });
             }
             Shape::Service {
                 resource_type,
                 resource,
             } => {
-                self.emit("TaskScheduled", || {
+                self.emit(EventType::TaskScheduled, || {
                     let mut d = json!({ "resourceType": resource_type, "resource": resource, "region": region, "parameters": compact(parameters) });
                     if let Some(t) = timeout {
                         d["timeoutInSeconds"] = json!(t as u64);
@@ -269,25 +264,19 @@ impl<'m> Runner<'m> {
                     if let Some(h) = heartbeat {
                         d["heartbeatInSeconds"] = json!(h as u64);
                     }
-                    Some(("taskScheduledEventDetails", d))
+                    Some(d)
                 });
-                self.emit("TaskStarted", || {
-                    Some((
-                        "taskStartedEventDetails",
-                        json!({ "resourceType": resource_type, "resource": resource }),
-                    ))
+                self.emit(EventType::TaskStarted, || {
+                    Some(json!({ "resourceType": resource_type, "resource": resource }))
                 });
                 if task.resource.ends_with(".sync") || task.resource.contains(".sync:") {
-                    self.emit("TaskSubmitted", || {
-                        Some((
-                            "taskSubmittedEventDetails",
-                            details(
-                                [
-                                    ("resourceType", json!(resource_type)),
-                                    ("resource", json!(resource)),
-                                ],
-                                &[("output", &json!({}))],
-                            ),
+                    self.emit(EventType::TaskSubmitted, || {
+                        Some(details(
+                            [
+                                ("resourceType", json!(resource_type)),
+                                ("resource", json!(resource)),
+                            ],
+                            &[("output", &json!({}))],
                         ))
                     });
                 }
@@ -297,31 +286,22 @@ impl<'m> Runner<'m> {
 
     fn emit_succeeded(&mut self, task: &Task, output: &Value) {
         match shape(&task.resource) {
-            Shape::Lambda => self.emit("LambdaFunctionSucceeded", || {
-                Some((
-                    "lambdaFunctionSucceededEventDetails",
-                    details([], &[("output", output)]),
-                ))
+            Shape::Lambda => self.emit(EventType::LambdaFunctionSucceeded, || {
+                Some(details([], &[("output", output)]))
             }),
-            Shape::Activity => self.emit("ActivitySucceeded", || {
-                Some((
-                    "activitySucceededEventDetails",
-                    details([], &[("output", output)]),
-                ))
+            Shape::Activity => self.emit(EventType::ActivitySucceeded, || {
+                Some(details([], &[("output", output)]))
             }),
             Shape::Service {
                 resource_type,
                 resource,
-            } => self.emit("TaskSucceeded", || {
-                Some((
-                    "taskSucceededEventDetails",
-                    details(
-                        [
-                            ("resourceType", json!(resource_type)),
-                            ("resource", json!(resource)),
-                        ],
-                        &[("output", output)],
-                    ),
+            } => self.emit(EventType::TaskSucceeded, || {
+                Some(details(
+                    [
+                        ("resourceType", json!(resource_type)),
+                        ("resource", json!(resource)),
+                    ],
+                    &[("output", output)],
                 ))
             }),
         };
@@ -334,46 +314,31 @@ impl<'m> Runner<'m> {
         match shape(&task.resource) {
             Shape::Lambda => {
                 let kind = if timed_out {
-                    "LambdaFunctionTimedOut"
+                    EventType::LambdaFunctionTimedOut
                 } else {
-                    "LambdaFunctionFailed"
+                    EventType::LambdaFunctionFailed
                 };
-                let key = if timed_out {
-                    "lambdaFunctionTimedOutEventDetails"
-                } else {
-                    "lambdaFunctionFailedEventDetails"
-                };
-                self.emit(kind, || Some((key, error_details)))
+                self.emit(kind, || Some(error_details))
             }
             Shape::Activity => {
                 let kind = if timed_out {
-                    "ActivityTimedOut"
+                    EventType::ActivityTimedOut
                 } else {
-                    "ActivityFailed"
+                    EventType::ActivityFailed
                 };
-                let key = if timed_out {
-                    "activityTimedOutEventDetails"
-                } else {
-                    "activityFailedEventDetails"
-                };
-                self.emit(kind, || Some((key, error_details)))
+                self.emit(kind, || Some(error_details))
             }
             Shape::Service {
                 resource_type,
                 resource,
             } => {
                 let kind = if timed_out {
-                    "TaskTimedOut"
+                    EventType::TaskTimedOut
                 } else {
-                    "TaskFailed"
-                };
-                let key = if timed_out {
-                    "taskTimedOutEventDetails"
-                } else {
-                    "taskFailedEventDetails"
+                    EventType::TaskFailed
                 };
                 self.emit(kind, || {
-                    Some((key, json!({ "resourceType": resource_type, "resource": resource, "error": failure.error, "cause": failure.cause })))
+                    Some(json!({ "resourceType": resource_type, "resource": resource, "error": failure.error, "cause": failure.cause }))
                 })
             }
         };

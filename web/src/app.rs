@@ -44,6 +44,8 @@ pub struct Playground {
     pub substitutions: RwSignal<std::collections::BTreeMap<String, String>>,
     /// Run and lint as EXPRESS (else STANDARD).
     pub express: RwSignal<bool>,
+    /// The simulator's budget of state transitions per run.
+    pub max_transitions: RwSignal<u64>,
     /// Model, diagnostics and drawing of the definition.
     pub analysis: Memo<Analysis>,
     /// The last valid drawing (kept while the text is broken).
@@ -82,6 +84,7 @@ impl Playground {
             &self.mocks.get_untracked(),
             &self.test_case.get_untracked(),
             self.machine_type_untracked(),
+            self.max_transitions.get_untracked(),
         );
         match started {
             Ok(execution) => {
@@ -178,6 +181,7 @@ pub fn App() -> impl IntoView {
         test_case: RwSignal::new(initial.test_case),
         substitutions,
         express,
+        max_transitions: RwSignal::new(stepwise_engine::DEFAULT_MAX_TRANSITIONS),
         analysis,
         drawing,
         run: RwSignal::new(None),

@@ -68,11 +68,13 @@ pub fn start(
     mocks: &str,
     test_case: &str,
     machine_type: stepwise_asl::MachineType,
+    max_transitions: u64,
 ) -> Result<Execution, StartError> {
     let input: Value = serde_json::from_str(input)
         .map_err(|e| StartError::Input(format!("line {}, column {}: {e}", e.line(), e.column())))?;
     let mut options = Options {
         machine_type,
+        max_transitions,
         ..Options::default()
     };
     if !test_case.is_empty() {

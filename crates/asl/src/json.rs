@@ -90,12 +90,8 @@ pub fn parse(text: &str, sink: &mut Sink) -> (Option<Value>, SpanTable) {
             }
             None => {
                 let span = Span::new(0, text.len());
-                sink.error(
-                    "ASL001",
-                    "",
-                    "The definition is empty: expected a JSON object",
-                )
-                .span = span;
+                sink.error("ASL004", "", "Definition must be a valid JSON object")
+                    .span = span;
                 (None, table)
             }
         },
@@ -156,18 +152,27 @@ fn convert(
         }),
         ast::Value::BooleanLit(b) => Value::Bool(b.value),
         ast::Value::NullKeyword(_) => Value::Null,
-        ast::Value::Array(array) => Value::Array(
-            array
-                .elements
-                .iter()
-                .enumerate()
-                .map(|(i, element)| {
-                    convert(text, element, format!("{pointer}/{i}"), None, table, sink)
-                })
-                .collect(),
-        ),
+        ast::Value::Array(array) => {
+            let mut items = Vec::with_capacity(array.elements.len());
+            let mut previous_end = None;
+            for (i, element) in array.elements.iter().enumerate() {
+                let element_range = node_range(element);
+                require_comma(text, previous_end, element_range.start, &pointer, sink);
+                previous_end = Some(element_range.end);
+                items.push(convert(
+                    text,
+                    element,
+                    format!("{pointer}/{i}"),
+                    None,
+                    table,
+                    sink,
+                ));
+            }
+            Value::Array(items)
+        }
         ast::Value::Object(object) => {
             let mut map = Map::with_capacity(object.properties.len());
+            let mut previous_end: Option<usize> = None;
             for prop in &object.properties {
                 let name = prop.name.as_str();
                 let name_range = match &prop.name {
@@ -175,6 +180,8 @@ fn convert(
                     ast::ObjectPropName::Word(w) => w.range,
                 };
                 let key_span = Span::new(name_range.start, name_range.end);
+                require_comma(text, previous_end, name_range.start, &pointer, sink);
+                previous_end = Some(node_range(&prop.value).end);
                 if !text[name_range.start..].starts_with('"') {
                     sink.error(
                         "ASL001",
@@ -202,6 +209,26 @@ fn convert(
         },
     );
     value
+}
+
+/// The parser also reads members and elements with no comma between them; JSON does not.
+fn require_comma(
+    text: &str,
+    previous_end: Option<usize>,
+    next_start: usize,
+    pointer: &str,
+    sink: &mut Sink,
+) {
+    let Some(end) = previous_end else { return };
+    let between = text.get(end..next_start).unwrap_or_default();
+    if !between.contains(',') {
+        sink.error(
+            "ASL001",
+            pointer,
+            "Invalid JSON: expected ',' between members",
+        )
+        .span = Span::new(next_start, next_start + 1);
+    }
 }
 
 fn node_range(node: &ast::Value) -> jsonc_parser::common::Range {

@@ -104,11 +104,8 @@ pub fn load(text: &str, options: &LoadOptions) -> Loaded {
         };
         machine = loader.machine(value);
     }
-    if sink.has_errors() {
-        machine = None;
-    }
-    if let Some(m) = &machine {
-        validate::check(m, &mut sink);
+    if let Some(root) = &json {
+        validate::check(root, &mut sink);
     }
     if sink.has_errors() {
         machine = None;

@@ -144,7 +144,7 @@ fn lint_task(
                 "LINT007",
                 resource_pointer,
                 format!(
-                    "Express state machine does not support '{integration}' service integration"
+                    "Express state machine does not support '{integration}' service integration "
                 ),
             )
             .hint("Use a STANDARD state machine for .sync and .waitForTaskToken integrations");

@@ -314,6 +314,23 @@ impl<'a> Parser<'a> {
             Step::Filter(Box::new(filter))
         } else if self.eat("*") {
             Step::Wildcard
+        } else if self.eat("(@.length") {
+            // Jayway's script subscript, in the one form AWS accepts: `(@.length-N)`, the
+            // N-th item from the end.
+            self.skip_ws();
+            let back = if self.eat("-") {
+                self.skip_ws();
+                self.integer()
+                    .filter(|n| *n >= 0)
+                    .ok_or_else(|| self.error("expected a number after '@.length-'"))?
+            } else {
+                0
+            };
+            self.skip_ws();
+            if !self.eat(")") {
+                return Err(self.error("expected ')' to close '(@.length-N)'"));
+            }
+            Step::Index(-back)
         } else if matches!(self.peek(), Some('\'' | '"')) {
             let mut names = vec![self.quoted()?];
             self.skip_ws();

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::io::IsTerminal;
 use std::process::ExitCode;
 
-use serde_json::{json, Value};
+use serde_json::Value;
 use stepwise_asl::{load, LoadOptions};
 use stepwise_engine::{mock, Execution, HistoryMode, Options, Status};
 
@@ -134,27 +134,13 @@ fn execute(args: &Args) -> Result<ExitCode, String> {
         !args.json && std::io::stdin().is_terminal(),
     )?;
     if args.json {
-        let mut out = json!({ "status": execution.status() });
-        if let Some(output) = execution.output() {
-            out["output"] = output.clone();
-        }
-        if let Some(failure) = execution.failure() {
-            out["error"] = json!(failure.error);
-            out["cause"] = json!(failure.cause);
-        }
-        if execution.status() == Status::Waiting {
-            out["pending"] = json!(execution.pending());
-        }
-        if args.history == "full" {
-            out["history"] = json!(execution.history());
-            if !execution.children().is_empty() {
-                out["children"] = json!(execution.children());
-            }
-        }
-        emit(&format!(
-            "{}\n",
-            serde_json::to_string_pretty(&out).expect("JSON values serialise")
-        ));
+        // Streamed to stdout: a long history is never held as one string or JSON tree.
+        let stdout = std::io::stdout().lock();
+        let mut writer = std::io::BufWriter::new(stdout);
+        serde_json::to_writer_pretty(&mut writer, &execution.report())
+            .map_err(std::io::Error::from)
+            .and_then(|()| std::io::Write::write_all(&mut writer, b"\n"))
+            .map_err(|e| format!("error: cannot write the report: {e}\n"))?;
     } else {
         emit(&trace(&execution));
     }

@@ -57,7 +57,12 @@ fn validate_survives_empty_and_binary_files() {
         let out = stepwise(&["validate", "--json", path.to_str().unwrap()]);
         assert_eq!(out.status.code(), Some(1), "{name}");
         let report: Value = serde_json::from_slice(&out.stdout).expect("--json prints JSON");
-        assert_eq!(report[0]["diagnostics"][0]["code"], "ASL001", "{name}");
+        let expected = if content.is_empty() {
+            "ASL004"
+        } else {
+            "ASL001"
+        };
+        assert_eq!(report[0]["diagnostics"][0]["code"], expected, "{name}");
     }
 }
 
@@ -248,5 +253,222 @@ fn run_reports_a_distributed_maps_child_executions() {
     assert!(
         text.contains("Map Run child executions: 3 (3 succeeded, 0 not)"),
         "{text}"
+    );
+}
+
+/// A Parallel branch whose state "a/b" goes nowhere, beside warnings AWS reports and a lint
+/// it does not.
+const AWS_CASE: &[u8] = br#"{"StartAt": "P", "States": {
+  "P": {"Type": "Parallel", "Branches": [{"StartAt": "a/b", "States": {
+    "a/b": {"Type": "Pass", "Parameters": {"a": "$.a"}, "Next": "Ghost"}}}], "Next": "T"},
+  "T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Next": "F"},
+  "F": {"Type": "Fail", "Error": "$.error"}}}"#;
+
+fn aws(args: &[&str]) -> (Option<i32>, String, Value) {
+    let out = stepwise(args);
+    let text = String::from_utf8(out.stdout).unwrap();
+    let value = serde_json::from_str(&text).unwrap_or(Value::Null);
+    (out.status.code(), text, value)
+}
+
+#[test]
+fn validate_format_aws_answers_as_validate_state_machine_definition() {
+    let (code, text, response) = aws(&["validate", "--format", "aws", &example()]);
+    assert_eq!(code, Some(0));
+    assert_eq!(
+        response,
+        serde_json::json!({"result": "OK", "diagnostics": [], "truncated": false}),
+        "only AWS's findings, so the example's lints are left out"
+    );
+    assert!(
+        text.starts_with("{\n  \"result\": \"OK\",\n  \"diagnostics\": []"),
+        "{text}"
+    );
+
+    let file = temp_file("aws-case.json", AWS_CASE);
+    let file = file.to_str().unwrap();
+    let (code, text, response) = aws(&["validate", "--format", "aws", file]);
+    assert_eq!(code, Some(1));
+    assert_eq!(
+        response,
+        serde_json::json!({
+            "result": "FAIL",
+            "diagnostics": [{
+                "severity": "ERROR",
+                "code": "MISSING_END_STATE",
+                "message": "Workflow has no terminal state",
+                "location": "/States/P/Branches[0]"
+            }, {
+                "severity": "ERROR",
+                "code": "MISSING_TRANSITION_TARGET",
+                "message": "Missing 'Next' target: Ghost",
+                "location": "/States/P/Branches[0]/States/a/b/Next"
+            }],
+            "truncated": false
+        })
+    );
+    let order: Vec<usize> = [
+        "\"result\"",
+        "\"diagnostics\"",
+        "\"severity\"",
+        "\"code\"",
+        "\"message\"",
+        "\"location\"",
+        "\"truncated\"",
+    ]
+    .iter()
+    .map(|key| text.find(key).expect(key))
+    .collect();
+    assert!(order.windows(2).all(|w| w[0] < w[1]), "key order: {text}");
+
+    let (_, _, warnings) = aws(&["validate", "--format", "aws", "--severity", "WARNING", file]);
+    let found: Vec<(&str, &str, &str)> = warnings["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["severity"].as_str().unwrap(),
+                d["code"].as_str().unwrap(),
+                d["location"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("ERROR", "MISSING_END_STATE", "/States/P/Branches[0]"),
+            (
+                "ERROR",
+                "MISSING_TRANSITION_TARGET",
+                "/States/P/Branches[0]/States/a/b/Next"
+            ),
+            (
+                "WARNING",
+                "NO_DOLLAR",
+                "/States/P/Branches[0]/States/a/b/Parameters"
+            ),
+            ("WARNING", "NO_PATH", "/States/F/Error"),
+        ]
+    );
+    assert_eq!(warnings["result"], "FAIL");
+    assert_eq!(warnings["truncated"], false);
+
+    let (code, _, one) = aws(&[
+        "validate",
+        "--format",
+        "aws",
+        "--severity",
+        "WARNING",
+        "--max-results",
+        "1",
+        file,
+    ]);
+    assert_eq!(code, Some(1));
+    assert_eq!(one["diagnostics"].as_array().unwrap().len(), 1);
+    assert_eq!(one["diagnostics"][0]["code"], "MISSING_END_STATE");
+    assert_eq!(one["truncated"], true);
+    let (_, _, all) = aws(&[
+        "validate",
+        "--format",
+        "aws",
+        "--severity",
+        "WARNING",
+        "--max-results",
+        "0",
+        file,
+    ]);
+    assert_eq!(
+        all["diagnostics"].as_array().unwrap().len(),
+        4,
+        "0 means 100"
+    );
+
+    // Only warnings: OK, and nothing at the default severity.
+    let warned = temp_file(
+        "aws-warned.json",
+        br#"{"StartAt": "F", "States": {"F": {"Type": "Fail", "Error": "$.error"}}}"#,
+    );
+    let warned = warned.to_str().unwrap();
+    let (code, _, response) = aws(&["validate", "--format", "aws", warned]);
+    assert_eq!((code, &response["result"]), (Some(0), &Value::from("OK")));
+    assert_eq!(response["diagnostics"], serde_json::json!([]));
+    let (code, _, response) = aws(&[
+        "validate",
+        "--format",
+        "aws",
+        "--severity",
+        "WARNING",
+        warned,
+    ]);
+    assert_eq!((code, &response["result"]), (Some(0), &Value::from("OK")));
+    assert_eq!(response["diagnostics"][0]["code"], "NO_PATH");
+}
+
+#[test]
+fn validate_format_aws_omits_the_location_of_a_machine_without_end() {
+    let looping = temp_file(
+        "aws-loop.json",
+        br#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "B"}, "B": {"Type": "Pass", "Next": "A"}}}"#,
+    );
+    let (code, _, response) = aws(&["validate", "--format", "aws", looping.to_str().unwrap()]);
+    assert_eq!(code, Some(1));
+    assert_eq!(
+        response["diagnostics"],
+        serde_json::json!([{
+            "severity": "ERROR",
+            "code": "MISSING_END_STATE",
+            "message": "Workflow has no terminal state"
+        }])
+    );
+    let broken = temp_file("aws-not-json.json", b"not a definition");
+    let (_, _, response) = aws(&["validate", "--format", "aws", broken.to_str().unwrap()]);
+    let diagnostic = &response["diagnostics"][0];
+    assert_eq!(diagnostic["code"], "INVALID_JSON_DESCRIPTION");
+    assert!(diagnostic["location"]
+        .as_str()
+        .unwrap()
+        .starts_with("[Source: (String)\"not a definition\"; line: 1, column: "));
+}
+
+#[test]
+fn validate_format_arguments_are_checked() {
+    let file = temp_file("aws-arguments.json", AWS_CASE);
+    let file = file.to_str().unwrap();
+    for args in [
+        &["validate", "--format", "aws", file, &example()][..],
+        &["validate", "--format", "aws"],
+        &["validate", "--severity", "WARNING", file],
+        &["validate", "--format", "aws", "--max-results", "101", file],
+        &["validate", "--format", "aws", "--json", file],
+        &["validate", "--format", "xml", file],
+    ] {
+        assert_eq!(stepwise(args).status.code(), Some(2), "{args:?}");
+    }
+    let json = stepwise(&["validate", "--json", file]);
+    let format_json = stepwise(&["validate", "--format", "json", file]);
+    assert_eq!(json.stdout, format_json.stdout);
+    assert_eq!(format_json.status.code(), Some(1));
+    let text = stepwise(&["validate", "--format", "text", file]);
+    assert!(String::from_utf8_lossy(&text.stdout).contains("invalid — 2 error(s)"));
+}
+
+#[test]
+fn validate_list_codes_prints_the_code_table() {
+    let out = stepwise(&["validate", "--list-codes"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        stepwise_asl::codes::markdown()
+    );
+}
+
+#[test]
+fn readme_holds_the_current_code_table() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md"))
+        .expect("README.md");
+    assert!(
+        readme.contains(&stepwise_asl::codes::markdown()),
+        "README.md's \"Diagnostic codes\" table is stale; replace it with `stepwise validate --list-codes`"
     );
 }

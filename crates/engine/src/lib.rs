@@ -196,6 +196,33 @@ pub struct ChildExecution {
     pub history: Vec<Event>,
 }
 
+/// What an execution came to, in one serialisable shape: what the CLI prints for `--json`
+/// and what the playground shows. It borrows from the [`Execution`], so writing it out
+/// copies nothing.
+#[derive(Debug, Serialize)]
+pub struct Report<'e> {
+    /// Where it stands.
+    pub status: Status,
+    /// The output, when it succeeded.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub output: Option<&'e Value>,
+    /// The error, when it failed, timed out or was aborted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<&'e str>,
+    /// The cause that goes with `error`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cause: Option<&'e str>,
+    /// The callback tasks it waits for (while WAITING).
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    pub pending: &'e [Pending],
+    /// Its history (empty, and left out, when it was not recorded).
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    pub history: &'e [Event],
+    /// Child executions of distributed Map runs.
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    pub children: &'e [ChildExecution],
+}
+
 /// Errors of the callback API, named as AWS names them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ApiError {
@@ -295,6 +322,19 @@ impl Execution {
             written: std::mem::take(&mut runner.written),
             end_millis: runner.now,
         };
+    }
+
+    /// The execution as one serialisable report.
+    pub fn report(&self) -> Report<'_> {
+        Report {
+            status: self.status(),
+            output: self.output(),
+            error: self.failure().map(|f| f.error.as_str()),
+            cause: self.failure().map(|f| f.cause.as_str()),
+            pending: self.pending(),
+            history: self.history(),
+            children: self.children(),
+        }
     }
 
     /// The current status.

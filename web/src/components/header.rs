@@ -58,6 +58,17 @@ pub fn Header() -> impl IntoView {
                     <option value="EXPRESS" selected=move || pg.express.get()>"EXPRESS"</option>
                 </select>
             </label>
+            <label class="max-transitions" title="The simulator stops a run after this many state transitions (a limit of Stepwise, not of AWS)">
+                "Max transitions "
+                <input type="number" min="1" step="1000" aria-label="Max transitions"
+                    prop:value=move || pg.max_transitions.get().to_string()
+                    on:change=move |ev| {
+                        if let Ok(n) = event_target_value(&ev).trim().parse::<u64>() {
+                            pg.max_transitions.set(n.max(1));
+                        }
+                    }
+                />
+            </label>
             <span class=move || verdict().0>{move || verdict().1}</span>
             <span class="spacer"></span>
             <span class="share-note">{move || share_note.get()}</span>

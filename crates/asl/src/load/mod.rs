@@ -68,7 +68,7 @@ impl Loader<'_> {
             None => inherited,
             Some("JSONPath") if inherited == QueryLanguage::Jsonata => {
                 self.sink
-                    .error("ASL013", obj.at("QueryLanguage"), "A state cannot use JSONPath when the state machine uses JSONata")
+                    .error("ASL013", obj.pointer.clone(), "'QueryLanguage' can not be 'JSONPath' if set to 'JSONata' for whole state machine")
                     .hint("Set \"QueryLanguage\": \"JSONPath\" at the top level and \"JSONata\" on the states that use it");
                 inherited
             }
@@ -87,15 +87,20 @@ impl Loader<'_> {
 
     /// A `StartAt` + `States` pair: the machine, a Parallel branch or a Map processor.
     pub fn scope(&mut self, obj: &Obj, language: QueryLanguage) -> Option<Scope> {
-        let start_at = obj.required_string("StartAt", self.sink);
-        if !obj.has("States") {
+        // AWS names both missing fields in one diagnostic.
+        let missing: Vec<&str> = ["States", "StartAt"]
+            .into_iter()
+            .filter(|key| !obj.has(key))
+            .collect();
+        if !missing.is_empty() {
             self.sink.error(
                 "ASL010",
                 obj.pointer.clone(),
-                "Missing required field \"States\"",
+                format!("These fields are required: [{}]", missing.join(", ")),
             );
             return None;
         }
+        let start_at = obj.required_string("StartAt", self.sink);
         let states_obj = Obj::new(
             obj.get("States")?,
             obj.at("States"),

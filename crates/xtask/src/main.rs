@@ -1,4 +1,4 @@
-//! `cargo xtask serve | test | bench`: the project's automation, for people and CI alike.
+//! `cargo xtask serve | test | bench | fuzz`: the project's automation, for people and CI alike.
 
 mod tools;
 
@@ -13,11 +13,13 @@ fn main() -> ExitCode {
         Some("serve") => serve(),
         Some("test") => test(),
         Some("bench") => bench(&args[1..]),
+        Some("fuzz") => fuzz(&args[1..]),
         _ => {
-            eprintln!("usage: cargo xtask <serve|test|bench>");
+            eprintln!("usage: cargo xtask <serve|test|bench|fuzz>");
             eprintln!("  serve   build the playground and serve it on http://127.0.0.1:8080");
             eprintln!("  test    formatting, lints, native, wasm and browser tests");
             eprintln!("  bench   the benchmarks (release builds)");
+            eprintln!("  fuzz    [TARGET] [--seconds N]: the cargo-fuzz targets of fuzz/, each for N s (60)");
             return ExitCode::from(2);
         }
     };
@@ -214,6 +216,71 @@ fn bench(args: &[String]) -> Result<bool, String> {
         tools.command("node").arg("tests/bench/peers.mjs"),
     )?;
     Ok(native && built && browser && sized && peers)
+}
+
+/// The cargo-fuzz targets of `fuzz/` (its own workspace, built with nightly), one after
+/// another, or the one named; not part of `test`. A crash stops that target and is saved
+/// under `fuzz/artifacts/TARGET/`.
+fn fuzz(args: &[String]) -> Result<bool, String> {
+    let usage = "usage: cargo xtask fuzz [TARGET] [--seconds N]";
+    let mut target = None;
+    let mut seconds: u64 = 60;
+    let mut rest = args.iter();
+    while let Some(arg) = rest.next() {
+        match arg.as_str() {
+            "--seconds" => {
+                seconds = rest
+                    .next()
+                    .and_then(|n| n.parse().ok())
+                    .ok_or_else(|| format!("--seconds takes a whole number of seconds; {usage}"))?
+            }
+            _ if arg.starts_with('-') || target.is_some() => {
+                return Err(format!("unexpected argument {arg:?}; {usage}"))
+            }
+            _ => target = Some(arg.clone()),
+        }
+    }
+    let tools = Tools::ensure_fuzz()?;
+    let dir = project_root().join("fuzz");
+    let targets = match target {
+        Some(target) => vec![target],
+        None => tools.fuzz_targets(&dir)?,
+    };
+    let mut outcomes = Vec::new();
+    for target in &targets {
+        tools::seed_fuzz_corpus(&dir, target)?;
+        let mut command = tools.command("cargo");
+        command
+            .current_dir(&dir)
+            .args(["+nightly", "fuzz", "run", target, "--"]);
+        command.arg(format!("-max_total_time={seconds}"));
+        println!(
+            "\n==> fuzz {target} ({seconds} s)\n    {}",
+            describe(&command)
+        );
+        let started = Instant::now();
+        let ok = command
+            .status()
+            .map_err(|e| format!("cargo fuzz: {e}"))?
+            .success();
+        println!(
+            "<== fuzz {target}: {} ({:.1?})",
+            if ok {
+                "ok".to_owned()
+            } else {
+                format!("FAILED, see fuzz/artifacts/{target}/")
+            },
+            started.elapsed()
+        );
+        outcomes.push((target, ok));
+    }
+    let passed = outcomes.iter().filter(|(_, ok)| *ok).count();
+    println!();
+    for (target, ok) in &outcomes {
+        println!("  {target:<40} {}", if *ok { "ok" } else { "FAILED" });
+    }
+    println!("{passed} passed, {} failed", outcomes.len() - passed);
+    Ok(passed == outcomes.len())
 }
 
 fn describe(command: &Command) -> String {

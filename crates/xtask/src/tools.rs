@@ -76,6 +76,61 @@ impl Tools {
         Ok(tools)
     }
 
+    /// What `cargo xtask fuzz` needs: the nightly toolchain and cargo-fuzz.
+    pub fn ensure_fuzz() -> Result<Self, String> {
+        let tools = Tools::new();
+        let toolchains = tools
+            .output_of("rustup", &["toolchain", "list"])
+            .unwrap_or_default();
+        if !toolchains.lines().any(|l| l.starts_with("nightly")) {
+            tools.install(
+                "the nightly toolchain",
+                tools.command("rustup").args([
+                    "toolchain",
+                    "install",
+                    "nightly",
+                    "--profile",
+                    "minimal",
+                ]),
+            )?;
+        }
+        if tools.output_of("cargo-fuzz", &["--version"]).is_none() {
+            let locked = tools.install(
+                "cargo-fuzz",
+                tools
+                    .command("cargo")
+                    .args(["install", "cargo-fuzz", "--locked"]),
+            );
+            if locked.is_err() {
+                tools.install(
+                    "cargo-fuzz (without --locked)",
+                    tools.command("cargo").args(["install", "cargo-fuzz"]),
+                )?;
+            }
+        }
+        Ok(tools)
+    }
+
+    /// The targets `cargo fuzz list` finds in `dir`.
+    pub fn fuzz_targets(&self, dir: &Path) -> Result<Vec<String>, String> {
+        let output = self
+            .command("cargo")
+            .current_dir(dir)
+            .args(["+nightly", "fuzz", "list"])
+            .output()
+            .map_err(|e| format!("cargo fuzz list: {e}"))?;
+        if !output.status.success() {
+            return Err(format!(
+                "cargo fuzz list failed: {}",
+                String::from_utf8_lossy(&output.stderr)
+            ));
+        }
+        Ok(String::from_utf8_lossy(&output.stdout)
+            .split_whitespace()
+            .map(str::to_owned)
+            .collect())
+    }
+
     fn output_of(&self, program: &str, args: &[&str]) -> Option<String> {
         let output = self.command(program).args(args).output().ok()?;
         output
@@ -200,6 +255,75 @@ impl Tools {
                 .args(["install", "--no-audit", "--no-fund"]),
         )
     }
+}
+
+/// Inputs each fuzz target's corpus starts from (libFuzzer grows it from there); `load` also
+/// starts from the example definitions.
+const FUZZ_SEEDS: &[(&str, &[&str])] = &[
+    (
+        "paths",
+        &[
+            "$.orders[?(@.price > 10)].id",
+            "$..tags[0:2]",
+            "$['keys']['with space']",
+            "$.nested.a.b.c[-1][1][*].d",
+            "$$.Execution.Id",
+            "$.items.length()",
+            "States.Format('{} and {}', $.n, $.s)",
+            "States.ArrayPartition(States.ArrayRange(1, 9, 2), 2)",
+            "States.JsonMerge($.empty, States.StringToJson('{\"a\":1}'), false)",
+            "States.Hash($.s, 'SHA-256')",
+        ],
+    ),
+    (
+        "jsonata",
+        &[
+            "$states.input.n * 2",
+            "$sum($states.input.items[$type($) = 'number'])",
+            "{'a': [1..3].($ * $)}",
+            "$map($states.input.items, function($v, $i) { $i })",
+            "$string($now()) & $uuid()",
+            "$partition([1, 2, 3], 2)",
+        ],
+    ),
+];
+
+/// Fill `fuzz/corpus/TARGET` with its seeds when it does not exist yet.
+pub fn seed_fuzz_corpus(fuzz_dir: &Path, target: &str) -> Result<(), String> {
+    let corpus = fuzz_dir.join("corpus").join(target);
+    if corpus.exists() {
+        return Ok(());
+    }
+    std::fs::create_dir_all(&corpus).map_err(|e| format!("{}: {e}", corpus.display()))?;
+    let write = |name: &str, data: &[u8]| {
+        std::fs::write(corpus.join(name), data).map_err(|e| format!("{}: {e}", corpus.display()))
+    };
+    let seeds = FUZZ_SEEDS
+        .iter()
+        .find(|(t, _)| *t == target)
+        .map_or(&[][..], |(_, seeds)| *seeds);
+    for (i, seed) in seeds.iter().enumerate() {
+        write(&format!("seed-{i}"), seed.as_bytes())?;
+    }
+    if target == "load" {
+        let examples = project_root().join("public/examples");
+        for entry in
+            std::fs::read_dir(&examples).map_err(|e| format!("{}: {e}", examples.display()))?
+        {
+            let path = entry.map_err(|e| e.to_string())?.path();
+            let name = path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or_default();
+            if name.ends_with(".asl.json") {
+                write(
+                    name,
+                    &std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?,
+                )?;
+            }
+        }
+    }
+    Ok(())
 }
 
 fn home() -> PathBuf {

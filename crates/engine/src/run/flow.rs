@@ -350,9 +350,14 @@ impl<'m> Runner<'m> {
             facts,
         };
         let eval = self.evaluator(&input, vars, &ctx, states);
+        // AWS fails the whole Map state (MapStateFailed) when its Items cannot be evaluated.
+        let mut items_failed = None;
         let items = match (&map.items_path, &map.items) {
             (Some(path), _) => Some(eval.env.require(path, "ItemsPath")?),
-            (None, Some(template)) => Some(eval.template(template, "Items")?),
+            (None, Some(template)) => eval
+                .template(template, "Items")
+                .map_err(|failure| items_failed = Some(failure))
+                .ok(),
             (None, None) if map.item_reader.is_some() => None,
             (None, None) => Some(input.clone()),
         };
@@ -368,6 +373,10 @@ impl<'m> Runner<'m> {
                 .and_then(|v| v.as_u64())
                 .unwrap_or(0) as usize,
         };
+        if let Some(failure) = items_failed {
+            facts.branch_failed = true;
+            return Err(Stop::Fail(failure));
+        }
         let items = match items {
             Some(Value::Array(items)) => Some(items),
             Some(other) => return Err(Stop::Fail(not_an_array(state, map, &other, facts))),

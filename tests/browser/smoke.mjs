@@ -82,6 +82,7 @@ for (const [i, [value, name]] of examples.entries()) {
 await check('the events table, the inspector and the cost tab show the run', async () => {
   await page.selectOption('select[aria-label="Examples"]', examples[0][0]);
   await page.click('button.run');
+  await page.waitForFunction(() => document.querySelector('.run-status')?.textContent === 'FAILED', null, { timeout: 10000 });
   await page.click('text=Events');
   const rows = await page.locator('table.events tr.event').count();
   if (rows < 10) throw new Error(`only ${rows} events`);
@@ -118,7 +119,7 @@ await check('a broken definition is underlined and listed, and the last graph st
   await page.waitForSelector('.verdict.invalid');
   const where = await text('.problems li.error .where');
   const message = await text('.problems li.error .message');
-  if (where !== '2:14' || !message.includes('StartAt')) throw new Error(`diagnostic: ${where} ${message}`);
+  if (where !== '2:14' || !message.includes("Missing 'Next' target: Missing")) throw new Error(`diagnostic: ${where} ${message}`);
   if ((await page.locator('g.node').count()) === 0) throw new Error('the last good graph disappeared');
   await page.screenshot({ path: join(shots, 'broken-definition.png') });
 });
@@ -153,6 +154,62 @@ await check('an embedded copy shows the graph and runs, without the editor', asy
   await embedded.waitForFunction(() => document.querySelector('.run-status')?.textContent === 'SUCCEEDED', null, { timeout: 10000 });
   await embedded.screenshot({ path: join(shots, 'embedded.png') });
   await embedded.close();
+});
+
+// The engine runs in a Web Worker: the page answers while a run computes.
+const loop = JSON.stringify({
+  StartAt: 'A',
+  States: {
+    A: { Type: 'Pass', Next: 'B' },
+    B: { Type: 'Choice', Choices: [{ Variable: '$.done', IsPresent: true, Next: 'C' }], Default: 'A' },
+    C: { Type: 'Succeed' },
+  },
+}, null, 2);
+const frameDelays = () => page.evaluate(() => new Promise((done) => {
+  // Timer delays while the run computes: a blocked page would hold them back.
+  const delays = [];
+  let last = performance.now();
+  const tick = () => {
+    const now = performance.now();
+    delays.push(now - last);
+    last = now;
+    if (delays.length < 20) setTimeout(tick, 10); else done(Math.max(...delays));
+  };
+  setTimeout(tick, 10);
+}));
+
+await check('an endless loop ends at the simulator\'s budget while the page keeps answering', async () => {
+  await page.selectOption('select[aria-label="Workflow type"]', 'EXPRESS');
+  await page.locator('textarea.definition').fill(loop);
+  await page.waitForSelector('.verdict.valid');
+  const started = Date.now();
+  await page.click('button.run');
+  const worst = await frameDelays();
+  await page.waitForFunction(() => document.querySelector('.run-error')?.textContent === 'Stepwise.TransitionBudgetExceeded', null, { timeout: 30000 });
+  console.log(`     budget reached after ${Date.now() - started} ms; slowest timer while running: ${worst.toFixed(0)} ms`);
+  if (worst > 100) throw new Error(`the page was blocked for ${worst} ms`);
+  const cause = await page.locator('.run-error').getAttribute('title');
+  if (!cause.includes('--max-transitions')) throw new Error(`cause: ${cause}`);
+  await page.screenshot({ path: join(shots, 'budget.png') });
+});
+
+await check('Stop ends a run that would take long, and the next run works', async () => {
+  await page.locator('input[aria-label="Max transitions"]').fill('1000000000');
+  await page.locator('input[aria-label="Max transitions"]').dispatchEvent('change');
+  await page.click('button.run');
+  await page.waitForSelector('button.stop', { timeout: 5000 });
+  await page.locator('textarea.definition').press('End');
+  await page.keyboard.type(' ');
+  if (!(await page.locator('textarea.definition').inputValue()).endsWith(' ')) throw new Error('typing did not reach the editor during the run');
+  await page.click('button.stop');
+  await page.waitForSelector('.engine-notice');
+  if ((await text('.run-status')) !== 'Not run yet') throw new Error(`status after Stop: ${await text('.run-status')}`);
+  await page.locator('input[aria-label="Max transitions"]').fill('100000');
+  await page.locator('input[aria-label="Max transitions"]').dispatchEvent('change');
+  await page.selectOption('select[aria-label="Workflow type"]', 'STANDARD');
+  await page.selectOption('select[aria-label="Examples"]', examples[1][0]);
+  await page.click('button.run');
+  await page.waitForFunction(() => document.querySelector('.run-status')?.textContent === 'SUCCEEDED', null, { timeout: 10000 });
 });
 
 await check('no uncaught errors on the page', async () => {

@@ -1,14 +1,15 @@
 //! The top-level component: owns the workspace signals; everything else is derived.
 
 use leptos::prelude::*;
-use stepwise_engine::Execution;
 
 use crate::analysis::Analysis;
 use crate::components::{
     controls::RunControls, editor::Editor, graph_view::GraphView, header::Header, panels::Panels,
     problems::Problems,
 };
+use crate::engine::{Engine, Host};
 use crate::examples::EXAMPLES;
+use crate::protocol::{Request, Response};
 use crate::run::{RunView, StartError};
 use crate::workspace::Workspace;
 
@@ -68,32 +69,85 @@ pub struct Playground {
     pub tab: RwSignal<Tab>,
     /// A position to move the editor's caret to (byte offset).
     pub jump_to: RwSignal<Option<usize>>,
-    /// The live execution (for callbacks).
-    pub execution: StoredValue<Option<Execution>, LocalStorage>,
+    /// Where runs are computed (a Web Worker).
+    pub engine: StoredValue<Option<Engine>, LocalStorage>,
+    /// Is the engine computing a request?
+    pub running: RwSignal<bool>,
+    /// While a new run is being computed: show all of it (Run) or start at its first event
+    /// (Step, Play)?
+    pub starting: RwSignal<Option<bool>>,
+    /// What the engine last refused or reported (a callback the API rejects, a stopped run).
+    pub notice: RwSignal<Option<String>>,
 }
 
 impl Playground {
-    /// Start a run from the current workspace; the trace starts at its first event.
-    pub fn start_run(&self) {
-        let Some(machine) = self.analysis.with_untracked(|a| a.machine.clone()) else {
+    /// Start a run from the current workspace; its trace shows all of it (`show_all`) or
+    /// starts at its first event.
+    pub fn start_run(&self, show_all: bool) {
+        if self.analysis.with_untracked(|a| a.machine.is_none()) {
             return;
+        }
+        let test_case = self.test_case.get_untracked();
+        let run = stepwise_engine::RunRequest {
+            definition: self.definition.get_untracked(),
+            substitutions: self.substitutions.get_untracked().into_iter().collect(),
+            input: self.input.get_untracked(),
+            mocks: (!test_case.is_empty()).then(|| stepwise_engine::MockChoice {
+                config: self.mocks.get_untracked(),
+                state_machine: None,
+                test_case,
+            }),
         };
-        let started = crate::run::start(
-            &machine,
-            &self.input.get_untracked(),
-            &self.mocks.get_untracked(),
-            &self.test_case.get_untracked(),
-            self.machine_type_untracked(),
-            self.max_transitions.get_untracked(),
-        );
-        match started {
-            Ok(execution) => {
-                self.run.set(Some(RunView::of(&execution)));
-                self.execution.set_value(Some(execution));
-                self.run_error.set(None);
-                self.cursor.set(1);
+        self.starting.set(Some(show_all));
+        self.send(Request::Start {
+            run,
+            express: self.express.get_untracked(),
+            max_transitions: self.max_transitions.get_untracked(),
+        });
+    }
+
+    /// Send a request to the engine (a callback answer, say).
+    pub fn send(&self, request: Request) {
+        self.running.set(true);
+        self.notice.set(None);
+        self.engine.with_value(|engine| {
+            if let Some(engine) = engine {
+                engine.send(&request);
             }
-            Err(error) => {
+        });
+    }
+
+    /// Stop whatever the engine computes: the worker is replaced, the run is gone.
+    pub fn stop_engine(&self) {
+        self.engine.with_value(|engine| {
+            if let Some(engine) = engine {
+                engine.restart();
+            }
+        });
+        self.running.set(false);
+        self.run.set(None);
+        self.cursor.set(0);
+        self.notice
+            .set(Some("The run was stopped before it ended.".to_owned()));
+    }
+
+    /// What the engine answered.
+    fn receive(&self, response: Response) {
+        self.running.set(false);
+        match response {
+            Response::Ready => {}
+            Response::Run(view) => {
+                let cursor = match self.starting.get_untracked() {
+                    Some(false) => 1,
+                    _ => view.events.len(),
+                };
+                self.starting.set(None);
+                self.run.set(Some(*view));
+                self.run_error.set(None);
+                self.cursor.set(cursor);
+            }
+            Response::NotStarted(error) => {
+                self.starting.set(None);
                 self.tab.set(if matches!(error, StartError::Input(_)) {
                     Tab::Input
                 } else {
@@ -102,6 +156,7 @@ impl Playground {
                 self.run_error.set(Some(error));
                 self.run.set(None);
             }
+            Response::Refused(message) => self.notice.set(Some(message)),
         }
     }
 
@@ -144,7 +199,7 @@ impl Playground {
         self.run.set(None);
         self.run_error.set(None);
         self.cursor.set(0);
-        self.execution.set_value(None);
+        self.notice.set(None);
     }
 }
 
@@ -192,8 +247,17 @@ pub fn App() -> impl IntoView {
         selected: RwSignal::new(None),
         tab: RwSignal::new(Tab::Input),
         jump_to: RwSignal::new(None),
-        execution: StoredValue::new_local(None),
+        engine: StoredValue::new_local(None),
+        running: RwSignal::new(false),
+        starting: RwSignal::new(None),
+        notice: RwSignal::new(None),
     };
+    let host = use_context::<Host>().unwrap_or(Host::Worker);
+    playground
+        .engine
+        .set_value(Some(Engine::new(host, move |response| {
+            playground.receive(response)
+        })));
     provide_context(playground);
     // Nothing typed is ever lost: every change is saved a moment after typing pauses, and at
     // once when the page goes away (a reload, a closed tab).

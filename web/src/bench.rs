@@ -27,6 +27,7 @@ pub fn bench_counter_loop() -> f64 {
     let options = Options {
         machine_type: MachineType::Express,
         history: HistoryMode::None,
+        max_transitions: u64::MAX,
         ..Options::default()
     };
     Execution::start(Rc::new(machine), json!({ "i": 0 }), options).transitions() as f64

@@ -6,9 +6,11 @@ pub mod analysis;
 pub mod app;
 pub mod bench;
 pub mod components;
+pub mod engine;
 pub mod examples;
 pub mod highlight;
 pub mod measure;
+pub mod protocol;
 pub mod run;
 pub mod workspace;
 
@@ -26,7 +28,11 @@ pub fn mount_in(
     parent: web_sys::HtmlElement,
 ) -> leptos::mount::UnmountHandle<leptos::tachys::view::any_view::AnyViewState> {
     install_panic_hook();
-    leptos::mount::mount_to(parent, || app::App().into_any())
+    leptos::mount::mount_to(parent, || {
+        // No worker script is served beside a mounted copy: it computes runs on the page.
+        provide_context(engine::Host::Page);
+        app::App().into_any()
+    })
 }
 
 /// A panic never leaves a blank page: the message goes to the console and onto the page,

@@ -1,14 +1,13 @@
-//! Starting an execution from the workspace, and the summary of it the views render.
+//! The summary of an execution the views render, as the engine worker sends it.
 
-use std::rc::Rc;
-
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use stepwise_asl::model::StateMachine;
-use stepwise_asl::Diagnostic;
-use stepwise_engine::{mock, ChildExecution, Event, Execution, Failure, Options, Pending, Status};
+use stepwise_engine::{ChildExecution, Event, Execution, Failure, Pending, Status};
+
+pub use stepwise_engine::StartError;
 
 /// What the views show of an execution (a plain, thread-safe copy).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RunView {
     /// Its history.
     pub events: Vec<Event>,
@@ -50,37 +49,6 @@ impl RunView {
     pub fn status_text(&self) -> String {
         self.status.as_str().to_owned()
     }
-}
-
-/// Why a run could not start.
-#[derive(Debug, Clone, PartialEq)]
-pub enum StartError {
-    /// The input is not JSON.
-    Input(String),
-    /// The mock file has problems.
-    Mocks(Vec<Diagnostic>),
-}
-
-/// Parse the input and mocks and start the execution.
-pub fn start(
-    machine: &StateMachine,
-    input: &str,
-    mocks: &str,
-    test_case: &str,
-    machine_type: stepwise_asl::MachineType,
-    max_transitions: u64,
-) -> Result<Execution, StartError> {
-    let input: Value = serde_json::from_str(input)
-        .map_err(|e| StartError::Input(format!("line {}, column {}: {e}", e.line(), e.column())))?;
-    let mut options = Options {
-        machine_type,
-        max_transitions,
-        ..Options::default()
-    };
-    if !test_case.is_empty() {
-        options.mocks = Some(mock::load(mocks, None, test_case).map_err(StartError::Mocks)?);
-    }
-    Ok(Execution::start(Rc::new(machine.clone()), input, options))
 }
 
 /// The test cases a mock file offers (for the picker); empty when it does not parse.

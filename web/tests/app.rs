@@ -95,8 +95,9 @@ async fn the_editor_colours_json_and_marks_errors_while_keeping_the_last_graph()
     editor.set_value("{\n  \"StartAt\": \"A\",\n  \"States\": {\n    \"A\": {\"Type\": \"Pass\", \"Next\": \"Nowhere\"}\n  }\n}");
     fire(&editor, "input");
     settle().await;
-    assert_eq!(texts(".verdict"), ["1 error(s)"]);
-    assert_eq!(texts(".problems li.error .where"), ["4:35"]);
+    // The dangling Next, and (as AWS reports too) a machine that cannot end, at "States".
+    assert_eq!(texts(".verdict"), ["2 error(s)"]);
+    assert_eq!(texts(".problems li.error .where"), ["3:3", "4:35"]);
     assert!(
         !texts("pre.coloured .diag-error").is_empty(),
         "the error is underlined"
@@ -106,7 +107,7 @@ async fn the_editor_colours_json_and_marks_errors_while_keeping_the_last_graph()
             .query_selector_all(".gutter .marker.error")
             .unwrap()
             .length(),
-        1
+        2
     );
     assert!(
         document()
@@ -254,7 +255,7 @@ async fn letting_time_pass_without_a_heartbeat_times_the_task_out() {
 async fn typing_a_next_value_offers_the_state_names() {
     let _app = fresh_app().await;
     let editor: HtmlTextAreaElement = find("textarea.definition").dyn_into().unwrap();
-    let text = "{\"StartAt\": \"A\", \"States\": {\"A\": {\"Type\": \"Pass\", \"Next\": \"Fin\"}, \"Finish\": {\"Type\": \"Succeed\"}, \"Final\": {\"Type\": \"Succeed\"}}}";
+    let text = "{\"StartAt\": \"A\", \"States\": {\"A\": {\"Type\": \"Pass\", \"Next\": \"Fin\"}, \"Finish\": {\"Type\": \"Succeed\"}, \"Final\": {\"Type\": \"Pass\", \"Next\": \"Finish\"}}}";
     editor.set_value(text);
     let caret = text.find("Fin\"").unwrap() as u32 + 3;
     editor.set_selection_range(caret, caret).unwrap();
@@ -312,11 +313,12 @@ async fn the_mock_form_writes_a_thrown_error_the_next_run_meets() {
     );
     click("button.run");
     settle().await;
-    // The Catch sends the failure to NotifyValidationFailure, whose States.Format meets the
-    // error object at $.error (as written, the example cannot format it).
+    // The Catch sends the failure to NotifyValidationFailure, whose States.Format writes the
+    // error object at $.error as AWS does (`{Error=Lambda.Unknown, Cause=...}`), and the
+    // run ends in ValidationFailed.
     assert!(class_of("g.node[data-id='ValidateOrder']").contains("status-caught"));
-    assert!(class_of("g.node[data-id='NotifyValidationFailure']").contains("status-failed"));
-    assert_eq!(texts(".run-error"), ["States.IntrinsicFailure"]);
+    assert!(class_of("g.node[data-id='NotifyValidationFailure']").contains("status-succeeded"));
+    assert_eq!(texts(".run-error"), ["ValidationError"]);
 }
 
 #[wasm_bindgen_test]

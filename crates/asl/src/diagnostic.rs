@@ -1,11 +1,11 @@
 //! The one diagnostic type shared by the validator, the CLI and the playground.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::source::{LineIndex, Position, Span};
 
 /// How bad a diagnostic is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// AWS would reject the definition.
@@ -36,6 +36,41 @@ pub struct Diagnostic {
     /// What to do about it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hint: Option<String>,
+}
+
+/// A diagnostic as read back (from a worker's message, say): its code becomes the table's
+/// own static string.
+#[derive(Deserialize)]
+struct Read {
+    code: String,
+    severity: Severity,
+    message: String,
+    pointer: String,
+    span: Span,
+    start: Position,
+    end: Position,
+    hint: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for Diagnostic {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let read = Read::deserialize(deserializer)?;
+        let code = crate::codes::lookup(&read.code)
+            .ok_or_else(|| {
+                serde::de::Error::custom(format!("unknown diagnostic code {}", read.code))
+            })?
+            .code;
+        Ok(Diagnostic {
+            code,
+            severity: read.severity,
+            message: read.message,
+            pointer: read.pointer,
+            span: read.span,
+            start: read.start,
+            end: read.end,
+            hint: read.hint,
+        })
+    }
 }
 
 impl Diagnostic {
@@ -128,6 +163,10 @@ impl Sink {
 /// Where a diagnostic about the value at `pointer` is shown: the member's key for misplaced
 /// fields and for whole objects and arrays (a frame around a whole state is noise), else the value.
 fn position_of(pointer: &str, code: &str, spans: &crate::json::SpanTable, text: &str) -> Span {
+    // A scope that cannot end is shown at its "States" key, not as the whole scope.
+    if code == "ASL026" {
+        return spans.key_span(&format!("{pointer}/States"));
+    }
     let value = spans.value_span(pointer);
     let is_container = text
         .as_bytes()

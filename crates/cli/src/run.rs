@@ -5,8 +5,9 @@ use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use serde_json::Value;
-use stepwise_asl::{load, LoadOptions};
-use stepwise_engine::{mock, Execution, HistoryMode, Options, Status};
+use stepwise_engine::{
+    Execution, HistoryMode, MockChoice, Options, RunRequest, StartError, Status,
+};
 
 use crate::report::code_frames;
 use crate::validate::{parse_substitution, read_text, TypeArg};
@@ -72,37 +73,30 @@ pub fn run(args: &Args) -> ExitCode {
 fn execute(args: &Args) -> Result<ExitCode, String> {
     let color = std::io::stderr().is_terminal();
     let text = read_text(&args.definition).map_err(|e| format!("error: {e}\n"))?;
-    let options = LoadOptions {
+    let input = match (&args.input, &args.input_file) {
+        (Some(text), _) => text.clone(),
+        (None, Some(path)) => read_text(path).map_err(|e| format!("error: {e}\n"))?,
+        (None, None) => "{}".to_owned(),
+    };
+    let mocks = match &args.mock_config {
+        Some(path) => Some(MockChoice {
+            config: read_text(path).map_err(|e| format!("error: {e}\n"))?,
+            state_machine: args.state_machine.clone(),
+            test_case: args.test_case.clone().unwrap_or_default(),
+        }),
+        None => None,
+    };
+    let request = RunRequest {
+        definition: text,
         substitutions: args
             .substitutions
             .iter()
             .cloned()
             .collect::<HashMap<_, _>>(),
-        machine_type: args.machine_type.into(),
-        skip_lints: true,
+        input,
+        mocks,
     };
-    let loaded = load(&text, &options);
-    let Some(machine) = loaded.machine else {
-        let errors: Vec<_> = loaded.errors().cloned().collect();
-        return Err(format!(
-            "{}error: {} is not a valid state machine\n",
-            code_frames(&args.definition, &text, &errors, color),
-            args.definition
-        ));
-    };
-    let input_text = match (&args.input, &args.input_file) {
-        (Some(text), _) => text.clone(),
-        (None, Some(path)) => read_text(path).map_err(|e| format!("error: {e}\n"))?,
-        (None, None) => "{}".to_owned(),
-    };
-    let input: Value = serde_json::from_str(&input_text).map_err(|e| {
-        format!(
-            "error: the input is not JSON: {e} (line {}, column {})\n",
-            e.line(),
-            e.column()
-        )
-    })?;
-    let mut engine_options = Options {
+    let options = Options {
         seed: args.seed,
         machine_type: args.machine_type.into(),
         strict_mocks: args.strict_mocks,
@@ -114,20 +108,23 @@ fn execute(args: &Args) -> Result<ExitCode, String> {
         },
         ..Options::default()
     };
-    if let Some(path) = &args.mock_config {
-        let mock_text = read_text(path).map_err(|e| format!("error: {e}\n"))?;
-        let test_case = args.test_case.as_deref().unwrap_or_default();
-        let case = mock::load(&mock_text, args.state_machine.as_deref(), test_case).map_err(
-            |diagnostics| {
-                format!(
-                    "{}error: {path} is not a usable mock config\n",
-                    code_frames(path, &mock_text, &diagnostics, color)
-                )
-            },
-        )?;
-        engine_options.mocks = Some(case);
-    }
-    let mut execution = Execution::start(machine.into(), input, engine_options);
+    let started = stepwise_engine::start(&request, options).map_err(|error| match error {
+        StartError::Definition(errors) => format!(
+            "{}error: {} is not a valid state machine\n",
+            code_frames(&args.definition, &request.definition, &errors, color),
+            args.definition
+        ),
+        StartError::Input(message) => format!("error: the input is not JSON: {message}\n"),
+        StartError::Mocks(diagnostics) => {
+            let mocks = request.mocks.as_ref().map_or("", |m| m.config.as_str());
+            let path = args.mock_config.as_deref().unwrap_or_default();
+            format!(
+                "{}error: {path} is not a usable mock config\n",
+                code_frames(path, mocks, &diagnostics, color)
+            )
+        }
+    });
+    let mut execution = started?;
     answer_callbacks(
         &mut execution,
         &args.callbacks,

@@ -156,9 +156,11 @@ fn main() {
             HistoryMode::Full,
         ),
     ] {
+        // 200,001 transitions: above the default budget, which this loop is not about.
         let options = Options {
             machine_type: MachineType::Express,
             history,
+            max_transitions: u64::MAX,
             ..Options::default()
         };
         let (elapsed, execution) = best_of(5, || {
@@ -181,6 +183,8 @@ fn main() {
             );
         }
     }
+
+    endless_loop_at_the_default_budget();
 
     let items: Vec<_> = (0..10_000).map(|i| json!({ "id": i })).collect();
     let case = mock::load(MOCKS, None, "T").expect("valid mocks");
@@ -236,6 +240,47 @@ fn main() {
         "{:<48} {:>8.2} ms",
         "validate a generated 1,000-state definition",
         elapsed.as_secs_f64() * 1e3
+    );
+}
+
+/// A loop that never ends, stopped by the default transition budget with full history:
+/// what a mistaken machine costs before its error shows.
+fn endless_loop_at_the_default_budget() {
+    let text = r#"{"StartAt": "A", "States": {
+        "A": {"Type": "Pass", "Next": "B"},
+        "B": {"Type": "Choice", "Choices": [{"Variable": "$.done", "IsPresent": true, "Next": "C"}], "Default": "A"},
+        "C": {"Type": "Succeed"}}}"#;
+    let machine = std::rc::Rc::new(
+        load(text, &LoadOptions::default())
+            .machine
+            .expect("valid loop"),
+    );
+    let options = Options {
+        machine_type: MachineType::Express,
+        ..Options::default()
+    };
+    let (elapsed, execution) = best_of(3, || {
+        Execution::start(machine.clone(), json!({}), options.clone())
+    });
+    assert_eq!(
+        execution.failure().map(|f| f.error.as_str()),
+        Some("Stepwise.TransitionBudgetExceeded")
+    );
+    report(
+        "endless loop, default budget, full history",
+        elapsed,
+        execution.transitions(),
+    );
+    let (peak, again) =
+        peak_bytes(|| Execution::start(machine.clone(), json!({}), options.clone()));
+    let json_bytes = serde_json::to_vec(&again.report()).map_or(0, |v| v.len());
+    println!(
+        "{:<48} {:>8.1} MB peak heap ({} events, {:.0} bytes each; the --json report is {:.1} MB)",
+        "",
+        peak as f64 / 1e6,
+        again.event_count(),
+        peak as f64 / again.event_count() as f64,
+        json_bytes as f64 / 1e6
     );
 }
 

@@ -4,8 +4,11 @@
 /// error, and no Catch can take it.
 pub const BUDGET_ERROR: &str = "Stepwise.TransitionBudgetExceeded";
 
+/// The error a state fails with when its output nests deeper than the simulator handles.
+pub const NESTING_ERROR: &str = "Stepwise.NestingLimitExceeded";
+
 /// An error name and cause, as `ErrorEquals` matches them and history shows them.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Failure {
     /// E.g. `States.Runtime` or a task's own error name.
     pub error: String,
@@ -61,9 +64,10 @@ impl Failure {
         })
     }
 
-    /// Errors no Retry or Catch can handle.
+    /// Errors no Retry or Catch can handle: `States.Runtime`, and the simulator's own limits
+    /// (`Stepwise.*`), which are not AWS errors at all.
     pub fn is_terminal(&self) -> bool {
-        self.error == "States.Runtime" || self.error == BUDGET_ERROR
+        self.error == "States.Runtime" || self.error.starts_with("Stepwise.")
     }
 }
 

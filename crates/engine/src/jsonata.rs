@@ -60,7 +60,11 @@ impl Jsonata {
         for (name, value) in bindings {
             context.bind(name.clone(), value.clone());
         }
-        let mut evaluator = Evaluator::with_context(context);
+        let options = jsonata_core::evaluator::EvaluatorOptions {
+            max_stack_depth: Some(MAX_EVALUATION_DEPTH),
+            ..Default::default()
+        };
+        let mut evaluator = Evaluator::with_options(context, options);
         register_dialect(&mut evaluator, scope.now_millis, scope.seed)
             .map_err(|e| Failure::query(e.message().to_owned()))?;
         let result = evaluator
@@ -86,6 +90,10 @@ impl Jsonata {
         Ok(ast)
     }
 }
+
+/// How deeply a JSONata evaluation may nest (recursive functions above all): deeper ones
+/// fail with D1011 instead of overflowing the stack, which in wasm is 1 MiB.
+pub const MAX_EVALUATION_DEPTH: usize = 500;
 
 /// The cause of an expression that yields a function: no JSON value can hold it.
 pub(crate) const UNSUPPORTED_RESULT: &str = "returned an unsupported result type.";

@@ -4,7 +4,7 @@
 //!
 //! ```
 //! use stepwise_asl::{load, LoadOptions};
-//! use stepwise_engine::{Execution, Options, Status};
+//! use stepwise_engine::{EventType, Execution, Options, Status};
 //!
 //! let text = r#"{
 //!   "StartAt": "Wait a year",
@@ -18,10 +18,10 @@
 //! assert_eq!(execution.status(), Status::Succeeded);
 //! assert_eq!(execution.output(), Some(&serde_json::json!({"greeting": "Hello, Ada!"})));
 //! let history = execution.history();
-//! assert_eq!(history.first().unwrap().timestamp, "2026-01-01T00:00:00.000Z");
-//! assert_eq!(history.last().unwrap().timestamp, "2027-01-01T00:00:00.000Z");
+//! assert_eq!(history.first().unwrap().timestamp(), "2026-01-01T00:00:00.000Z");
+//! assert_eq!(history.last().unwrap().timestamp(), "2027-01-01T00:00:00.000Z");
 //! // The step-wise view: reveal events one at a time.
-//! assert_eq!(execution.step().map(|e| e.kind), Some("ExecutionStarted"));
+//! assert_eq!(execution.step().map(|e| e.kind), Some(EventType::ExecutionStarted));
 //! ```
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -37,19 +37,21 @@ pub mod jsonpath;
 pub mod mock;
 pub mod payload;
 mod run;
+mod start;
 pub mod trace;
 
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use stepwise_asl::model::StateMachine;
 use stepwise_asl::MachineType;
 
 pub use failure::Failure;
-pub use history::{Event, HistoryMode};
+pub use history::{Event, EventType, HistoryMode};
 pub use mock::TestCase;
+pub use start::{start, MockChoice, RunRequest, StartError};
 
 /// 2026-01-01T00:00:00Z: the default virtual start time.
 pub const DEFAULT_START_MILLIS: i64 = 1_767_225_600_000;
@@ -157,8 +159,24 @@ impl Serialize for Status {
     }
 }
 
+impl<'de> Deserialize<'de> for Status {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let name = String::deserialize(deserializer)?;
+        [
+            Status::Succeeded,
+            Status::Failed,
+            Status::TimedOut,
+            Status::Aborted,
+            Status::Waiting,
+        ]
+        .into_iter()
+        .find(|s| s.as_str() == name)
+        .ok_or_else(|| serde::de::Error::custom(format!("unknown status {name}")))
+    }
+}
+
 /// A callback task waiting for its token.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Pending {
     /// The task token (`$$.Task.Token`).
     pub token: String,
@@ -181,7 +199,7 @@ fn waiting_clock(pending: &[Pending], wait_clock: Option<i64>) -> Option<i64> {
 }
 
 /// One child execution of a distributed Map run.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ChildExecution {
     /// The Map state that ran it.

@@ -19,6 +19,10 @@ pub fn RunControls() -> impl IntoView {
         timer.set_value(None);
         if playing {
             timer.set_value(Some(Interval::new(every, move || {
+                // A run still being computed has nothing to play yet.
+                if pg.running.get_untracked() {
+                    return;
+                }
                 let end = length();
                 if pg.cursor.get_untracked() >= end {
                     pg.playing.set(false);
@@ -29,13 +33,12 @@ pub fn RunControls() -> impl IntoView {
         }
     });
     let run = move |_| {
-        pg.start_run();
-        pg.cursor.set(length());
+        pg.start_run(true);
         pg.playing.set(false);
     };
     let play = move |_| {
         if pg.run.with_untracked(Option::is_none) {
-            pg.start_run();
+            pg.start_run(false);
         } else if pg.cursor.get_untracked() >= length() {
             pg.cursor.set(1);
         }
@@ -43,7 +46,7 @@ pub fn RunControls() -> impl IntoView {
     };
     let step = move |_| {
         if pg.run.with_untracked(Option::is_none) {
-            pg.start_run();
+            pg.start_run(false);
         } else {
             pg.cursor.update(|c| *c = (*c + 1).min(length()));
         }
@@ -51,6 +54,7 @@ pub fn RunControls() -> impl IntoView {
     let can_run = move || pg.analysis.with(|a| a.machine.is_some());
     let status = move || {
         pg.run.with(|r| match r {
+            _ if pg.running.get() => ("run-status running", "Running…".to_owned()),
             None => ("run-status idle", "Not run yet".to_owned()),
             Some(r) if pg.cursor.get() < r.events.len() => {
                 ("run-status running", "Replaying…".to_owned())
@@ -91,6 +95,9 @@ pub fn RunControls() -> impl IntoView {
             <button class="step" on:click=step disabled=move || !can_run()>"Step"</button>
             <button class="play" on:click=play disabled=move || !can_run()>{move || if pg.playing.get() { "Pause" } else { "Play" }}</button>
             <button class="reset" on:click=move |_| pg.reset()>"Reset"</button>
+            {move || pg.running.get().then(|| view! {
+                <button class="stop" title="Stop the run (the engine is restarted)" on:click=move |_| pg.stop_engine()>"Stop"</button>
+            })}
             <label class="speed">
                 "Speed "
                 <select on:change=move |ev| pg.speed.set(event_target_value(&ev).parse().unwrap_or(4.0))>
@@ -115,6 +122,7 @@ pub fn RunControls() -> impl IntoView {
             <span class="event-count">{move || format!("{}/{}", pg.cursor.get(), length())}</span>
             <span class=move || status().0>{move || status().1}</span>
             {move || error().map(|(error, cause)| view! { <span class="run-error" title=cause>{error}</span> })}
+            {move || pg.notice.get().map(|notice| view! { <span class="engine-notice">{notice}</span> })}
             <span class="clock" title="Virtual time of the current event">{clock}</span>
         </div>
     }

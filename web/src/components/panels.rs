@@ -6,7 +6,8 @@ use stepwise_engine::trace;
 
 use super::json_view::JsonBlock;
 use crate::app::{use_playground, Tab};
-use crate::run::{RunView, StartError};
+use crate::protocol::{self, Request};
+use crate::run::StartError;
 
 const TABS: &[(Tab, &str)] = &[
     (Tab::Input, "Input"),
@@ -404,43 +405,35 @@ fn CallbacksTab() -> impl IntoView {
     let problem = RwSignal::new(None::<String>);
     let wait_seconds = RwSignal::new("300".to_owned());
     let respond = move |token: String, reply: Reply| {
-        let output = if reply == Reply::Success {
-            match serde_json::from_str::<Value>(&answer.get_untracked()) {
-                Ok(v) => Some(v),
+        let request = match reply {
+            Reply::Success => match serde_json::from_str::<Value>(&answer.get_untracked()) {
+                Ok(output) => Request::Answer {
+                    token,
+                    reply: protocol::Reply::Success(output),
+                },
                 Err(e) => {
                     problem.set(Some(format!("The output is not JSON: {e}")));
                     return;
                 }
-            }
-        } else {
-            None
+            },
+            Reply::Failure => Request::Answer {
+                token,
+                reply: protocol::Reply::Failure {
+                    error: error.get_untracked(),
+                    cause: cause.get_untracked(),
+                },
+            },
+            Reply::Heartbeat => Request::Answer {
+                token,
+                reply: protocol::Reply::Heartbeat,
+            },
+            Reply::LetTimePass => Request::Advance {
+                seconds: wait_seconds.get_untracked().trim().parse().unwrap_or(0),
+            },
+            Reply::Stop => Request::Stop,
         };
-        let mut updated = None;
-        pg.execution.update_value(|execution| {
-            if let Some(execution) = execution {
-                let result = match (reply, output) {
-                    (Reply::Success, Some(v)) => execution.send_task_success(&token, v),
-                    (Reply::Heartbeat, _) => execution.send_task_heartbeat(&token),
-                    (Reply::LetTimePass, _) => {
-                        let seconds = wait_seconds.get_untracked().trim().parse().unwrap_or(0);
-                        execution.advance(seconds)
-                    }
-                    (Reply::Stop, _) => execution.stop("Stopped", "Stopped from the playground"),
-                    _ => execution.send_task_failure(
-                        &token,
-                        &error.get_untracked(),
-                        &cause.get_untracked(),
-                    ),
-                };
-                problem.set(result.err().map(|e| format!("{e:?}")));
-                updated = Some(RunView::of(execution));
-            }
-        });
-        if let Some(view) = updated {
-            let end = view.events.len();
-            pg.run.set(Some(view));
-            pg.cursor.set(end);
-        }
+        problem.set(None);
+        pg.send(request);
     };
     view! {
         <h3>"Waiting task tokens"</h3>
@@ -480,7 +473,7 @@ fn CallbacksTab() -> impl IntoView {
                 <button class="stop" on:click=move |_| respond(String::new(), Reply::Stop)>"Stop execution"</button>
             </div>
         })}
-        {move || problem.get().map(|p| view! { <p class="field-error">{p}</p> })}
+        {move || problem.get().or_else(|| pg.notice.get()).map(|p| view! { <p class="field-error">{p}</p> })}
     }
 }
 

@@ -39,6 +39,19 @@ impl<'m> Runner<'m> {
             }
             Kind::Pass { .. } | Kind::Succeed => self.plain(state, input, vars, facts)?,
         };
+        // Deeper values could overflow the stack of whatever walks them next (in wasm above
+        // all); AWS has no such state in practice, so this is the simulator's own limit.
+        let depth = stepwise_asl::depth::value_depth(&output, stepwise_asl::depth::MAX_JSON_DEPTH);
+        if depth > stepwise_asl::depth::MAX_JSON_DEPTH {
+            return Err(Stop::Fail(Failure::new(
+                crate::failure::NESTING_ERROR,
+                format!(
+                    "The state '{}' produced an output nested more than {} levels deep. This is a limit of Stepwise, not of AWS.",
+                    state.name,
+                    stepwise_asl::depth::MAX_JSON_DEPTH
+                ),
+            )));
+        }
         if crate::env::exceeds(&output, super::MAX_PAYLOAD_BYTES) {
             return Err(Stop::Fail(Failure::new(
                 "States.DataLimitExceeded",

@@ -1,0 +1,73 @@
+//! Starting an execution from what a user typed: the definition, input and mock file as
+//! text. The CLI and the playground's worker both start runs here.
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use stepwise_asl::{load, Diagnostic, LoadOptions};
+
+use crate::{mock, Execution, Options};
+
+/// A run to start, all as text.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct RunRequest {
+    /// The ASL definition.
+    pub definition: String,
+    /// Values for `${Name}` placeholders.
+    pub substitutions: HashMap<String, String>,
+    /// The execution input (JSON text).
+    pub input: String,
+    /// A MockConfigFile and the test case to use, when tasks are mocked.
+    pub mocks: Option<MockChoice>,
+}
+
+/// Which test case of which MockConfigFile mocks the tasks.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct MockChoice {
+    /// The MockConfigFile (JSON text).
+    pub config: String,
+    /// The state machine entry, when several have the test case.
+    pub state_machine: Option<String>,
+    /// The test case.
+    pub test_case: String,
+}
+
+/// Why a run could not start.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum StartError {
+    /// The definition has errors.
+    Definition(Vec<Diagnostic>),
+    /// The input is not JSON: the parser's message with its line and column.
+    Input(String),
+    /// The mock file has problems.
+    Mocks(Vec<Diagnostic>),
+}
+
+/// Load the definition, input and mocks of `request` and start the execution with `options`
+/// (whose `mocks` the request's mock file replaces).
+pub fn start(request: &RunRequest, mut options: Options) -> Result<Execution, StartError> {
+    let loaded = load(
+        &request.definition,
+        &LoadOptions {
+            substitutions: request.substitutions.clone(),
+            machine_type: options.machine_type,
+            skip_lints: true,
+        },
+    );
+    let Some(machine) = loaded.machine else {
+        return Err(StartError::Definition(loaded.errors().cloned().collect()));
+    };
+    let input: Value = serde_json::from_str(&request.input)
+        .map_err(|e| StartError::Input(format!("line {}, column {}: {e}", e.line(), e.column())))?;
+    if let Some(choice) = &request.mocks {
+        let case = mock::load(
+            &choice.config,
+            choice.state_machine.as_deref(),
+            &choice.test_case,
+        )
+        .map_err(StartError::Mocks)?;
+        options.mocks = Some(case);
+    }
+    Ok(Execution::start(machine.into(), input, options))
+}

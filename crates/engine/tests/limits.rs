@@ -1,0 +1,134 @@
+//! Hostile or mistaken input ends in a clear message, in bounded time and memory: the
+//! transition budget, nesting limits on every parser, and values that grow deeper each loop.
+
+use serde_json::json;
+use stepwise_asl::depth::{MAX_EXPRESSION_DEPTH, MAX_JSON_DEPTH};
+use stepwise_asl::{load, LoadOptions};
+use stepwise_engine::{Execution, Options, Status};
+
+fn run(definition: serde_json::Value, options: Options) -> Execution {
+    let text = definition.to_string();
+    let loaded = load(&text, &LoadOptions::default());
+    let machine = loaded
+        .machine
+        .unwrap_or_else(|| panic!("valid: {:?}", loaded.diagnostics));
+    Execution::start(machine.into(), json!({}), options)
+}
+
+/// A loop that never meets its exit.
+fn endless_loop() -> serde_json::Value {
+    json!({"StartAt": "A", "States": {
+        "A": {"Type": "Pass", "Next": "B"},
+        "B": {"Type": "Choice", "Choices": [{"Variable": "$.done", "IsPresent": true, "Next": "C"}], "Default": "A"},
+        "C": {"Type": "Succeed"}}})
+}
+
+#[test]
+fn an_endless_express_loop_stops_at_the_budget_with_a_clear_error() {
+    let options = Options {
+        machine_type: stepwise_asl::MachineType::Express,
+        max_transitions: 1_000,
+        ..Options::default()
+    };
+    let execution = run(endless_loop(), options);
+    assert_eq!(execution.status(), Status::Failed);
+    let failure = execution.failure().unwrap();
+    assert_eq!(failure.error, "Stepwise.TransitionBudgetExceeded");
+    assert!(failure.cause.contains("not of AWS") && failure.cause.contains("--max-transitions"));
+    assert_eq!(execution.transitions(), 1_001);
+}
+
+#[test]
+fn no_catcher_takes_the_budget_error() {
+    // The loop runs inside a Parallel whose Catch takes States.ALL.
+    let definition = json!({"StartAt": "P", "States": {
+        "P": {"Type": "Parallel", "Branches": [endless_loop()],
+              "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Caught"}], "End": true},
+        "Caught": {"Type": "Succeed"}}});
+    let options = Options {
+        machine_type: stepwise_asl::MachineType::Express,
+        max_transitions: 500,
+        ..Options::default()
+    };
+    let execution = run(definition, options);
+    assert_eq!(execution.status(), Status::Failed);
+    assert_eq!(
+        execution.failure().unwrap().error,
+        "Stepwise.TransitionBudgetExceeded"
+    );
+}
+
+#[test]
+fn the_default_standard_quota_is_aws_s_25000_events() {
+    let execution = run(endless_loop(), Options::default());
+    let failure = execution.failure().unwrap();
+    assert_eq!(failure.error, "States.Runtime");
+    assert!(failure.cause.contains("25000"), "{}", failure.cause);
+}
+
+#[test]
+fn a_value_that_grows_deeper_each_loop_stops_at_the_nesting_limit() {
+    let definition = json!({"StartAt": "Wrap", "States": {
+        "Wrap": {"Type": "Pass", "Parameters": {"inner.$": "$"}, "Next": "Again"},
+        "Again": {"Type": "Choice", "Choices": [{"Variable": "$.stop", "IsPresent": true, "Next": "Done"}], "Default": "Wrap"},
+        "Done": {"Type": "Succeed"}}});
+    let options = Options {
+        machine_type: stepwise_asl::MachineType::Express,
+        ..Options::default()
+    };
+    let execution = run(definition, options);
+    let failure = execution.failure().unwrap();
+    assert_eq!(failure.error, "Stepwise.NestingLimitExceeded");
+    assert!(failure.cause.contains(&MAX_JSON_DEPTH.to_string()));
+}
+
+#[test]
+fn deeply_nested_text_gets_a_positioned_diagnostic_not_a_stack_overflow() {
+    let deep = "[".repeat(100_000) + &"]".repeat(100_000);
+    let loaded = load(&deep, &LoadOptions::default());
+    let error = loaded.errors().next().unwrap();
+    assert_eq!(error.code, "ASL003");
+    assert_eq!(error.span.start, MAX_JSON_DEPTH);
+
+    let nested_call = "States.ArrayLength(".repeat(1_000) + "$.a" + &")".repeat(1_000);
+    let nested_path = format!("$.a[?(@.b == {})]", "(".repeat(1_000));
+    let nested_jsonata = format!("{{% {}1{} %}}", "(".repeat(10_000), ")".repeat(10_000));
+    for (key, value, code, language) in [
+        ("x.$", nested_call, "ASL032", "JSONPath"),
+        ("x.$", nested_path, "ASL030", "JSONPath"),
+        ("x", nested_jsonata, "ASL034", "JSONata"),
+    ] {
+        let field = if language == "JSONata" {
+            "Output"
+        } else {
+            "Parameters"
+        };
+        let definition = json!({"QueryLanguage": language, "StartAt": "A", "States": {
+            "A": {"Type": "Pass", field: {key: value}, "End": true}}});
+        let loaded = load(&definition.to_string(), &LoadOptions::default());
+        let error = loaded
+            .errors()
+            .next()
+            .unwrap_or_else(|| panic!("{code} not reported"));
+        assert_eq!(error.code, code);
+        assert!(
+            error
+                .message
+                .contains(&format!("more than {MAX_EXPRESSION_DEPTH} levels")),
+            "{}",
+            error.message
+        );
+    }
+}
+
+#[test]
+fn runaway_jsonata_recursion_fails_the_state_instead_of_the_process() {
+    let definition = json!({"QueryLanguage": "JSONata", "StartAt": "A", "States": {
+        "A": {"Type": "Pass",
+              "Output": "{% ($f := function($n) { $n = 0 ? 0 : 1 + $f($n - 1) }; $f(1000000)) %}",
+              "End": true}}});
+    let execution = run(definition, Options::default());
+    let failure = execution.failure().unwrap();
+    assert_eq!(failure.error, "States.QueryEvaluationError");
+    assert!(failure.cause.contains("D1011"), "{}", failure.cause);
+}

@@ -82,10 +82,17 @@ pub fn parse(text: &str, sink: &mut Sink) -> (Option<Value>, SpanTable) {
         sink.error("ASL003", "", message).span = Span::new(at, at + 1);
         return (None, table);
     }
-    match jsonc_parser::parse_to_ast(text, &Default::default(), &options) {
+    // The parser refuses `\u` escapes of UTF-16 surrogates, which AWS reads: it gets a copy
+    // with them masked (same length, so every span holds), and strings that held them are
+    // decoded again from the original text.
+    let masked = mask_surrogates(text);
+    let surrogates = masked.is_some();
+    let parsed_text = masked.as_deref().unwrap_or(text);
+    match jsonc_parser::parse_to_ast(parsed_text, &Default::default(), &options) {
         Ok(result) => match result.value {
             Some(root) => {
-                let value = convert(text, &root, String::new(), None, &mut table, sink);
+                let ctx = Ctx { text, surrogates };
+                let value = convert(&ctx, &root, String::new(), None, &mut table, sink);
                 (Some(value), table)
             }
             None => {
@@ -104,14 +111,34 @@ pub fn parse(text: &str, sink: &mut Sink) -> (Option<Value>, SpanTable) {
     }
 }
 
+/// What every step of the conversion needs: the original text, and whether it holds
+/// surrogate escapes (whose strings are decoded again from it).
+struct Ctx<'t> {
+    text: &'t str,
+    surrogates: bool,
+}
+
+impl Ctx<'_> {
+    /// A string literal's value: the parser's, or decoded again from the text.
+    fn string(&self, parsed: &str, range: jsonc_parser::common::Range) -> String {
+        let literal = &self.text[range.start..range.end];
+        if self.surrogates && literal.contains("\\u") {
+            decode_string(literal)
+        } else {
+            parsed.to_owned()
+        }
+    }
+}
+
 fn convert(
-    text: &str,
+    ctx: &Ctx,
     node: &ast::Value,
     pointer: String,
     key: Option<Span>,
     table: &mut SpanTable,
     sink: &mut Sink,
 ) -> Value {
+    let text = ctx.text;
     let range = node_range(node);
     // The parser also reads JavaScript's single-quoted strings and number forms; JSON has neither.
     let strict = |start: usize, end: usize, what: &str, ok: bool, sink: &mut Sink| {
@@ -130,7 +157,7 @@ fn convert(
                 quoted,
                 sink,
             );
-            Value::String(s.value.to_string())
+            Value::String(ctx.string(&s.value, s.range))
         }
         ast::Value::NumberLit(n) if !is_json_number(n.value) => {
             strict(
@@ -160,7 +187,7 @@ fn convert(
                 require_comma(text, previous_end, element_range.start, &pointer, sink);
                 previous_end = Some(element_range.end);
                 items.push(convert(
-                    text,
+                    ctx,
                     element,
                     format!("{pointer}/{i}"),
                     None,
@@ -174,11 +201,11 @@ fn convert(
             let mut map = Map::with_capacity(object.properties.len());
             let mut previous_end: Option<usize> = None;
             for prop in &object.properties {
-                let name = prop.name.as_str();
                 let name_range = match &prop.name {
                     ast::ObjectPropName::String(s) => s.range,
                     ast::ObjectPropName::Word(w) => w.range,
                 };
+                let name = &ctx.string(prop.name.as_str(), name_range);
                 let key_span = Span::new(name_range.start, name_range.end);
                 require_comma(text, previous_end, name_range.start, &pointer, sink);
                 previous_end = Some(node_range(&prop.value).end);
@@ -195,7 +222,7 @@ fn convert(
                     sink.error("ASL002", child.clone(), format!("Duplicate key \"{name}\""))
                         .span = key_span;
                 }
-                let value = convert(text, &prop.value, child, Some(key_span), table, sink);
+                let value = convert(ctx, &prop.value, child, Some(key_span), table, sink);
                 map.insert(name.to_owned(), value);
             }
             Value::Object(map)
@@ -229,6 +256,69 @@ fn require_comma(
         )
         .span = Span::new(next_start, next_start + 1);
     }
+}
+
+/// `text` with the hex digits of every `\u` escape of a UTF-16 surrogate replaced by
+/// `fffd` (so the copy has the same length); `None` when it has none.
+fn mask_surrogates(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let mut masked: Option<Vec<u8>> = None;
+    let (mut i, mut in_string) = (0, false);
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' => in_string = !in_string,
+            b'\\' if in_string => {
+                let hex = bytes
+                    .get(i + 2..i + 6)
+                    .and_then(|h| std::str::from_utf8(h).ok());
+                let unit = hex.and_then(|h| u16::from_str_radix(h, 16).ok());
+                if bytes.get(i + 1) == Some(&b'u')
+                    && unit.is_some_and(|u| (0xD800..0xE000).contains(&u))
+                {
+                    masked.get_or_insert_with(|| bytes.to_vec())[i + 2..i + 6]
+                        .copy_from_slice(b"fffd");
+                }
+                i += 1;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    masked.and_then(|m| String::from_utf8(m).ok())
+}
+
+/// A JSON string literal (quotes included) decoded, with surrogate pairs joined; a lone
+/// surrogate, which no Rust string can hold, becomes U+FFFD.
+fn decode_string(literal: &str) -> String {
+    let inner = literal
+        .get(1..literal.len().saturating_sub(1))
+        .unwrap_or_default();
+    let mut units: Vec<u16> = Vec::with_capacity(inner.len());
+    let mut chars = inner.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            let mut buffer = [0u16; 2];
+            units.extend_from_slice(c.encode_utf16(&mut buffer));
+            continue;
+        }
+        let unit = match chars.next() {
+            Some('u') => {
+                let hex: String = chars.by_ref().take(4).collect();
+                u16::from_str_radix(&hex, 16).unwrap_or(0xFFFD)
+            }
+            Some('b') => 0x08,
+            Some('f') => 0x0C,
+            Some('n') => 0x0A,
+            Some('r') => 0x0D,
+            Some('t') => 0x09,
+            Some(other) => other as u16,
+            None => break,
+        };
+        units.push(unit);
+    }
+    char::decode_utf16(units)
+        .map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
+        .collect()
 }
 
 fn node_range(node: &ast::Value) -> jsonc_parser::common::Range {
@@ -286,6 +376,20 @@ fn parse_number(literal: &str) -> Option<Value> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn surrogate_escapes_are_read_as_aws_reads_them() {
+        let text = r#"{"pair": "\ud83d\ude00", "lone": "a\ud800b", "\udc00": 1}"#;
+        let mut sink = Sink::default();
+        let (value, spans) = parse(text, &mut sink);
+        assert!(sink.items.is_empty(), "{:?}", sink.items);
+        let value = value.unwrap();
+        assert_eq!(value["pair"], "😀");
+        assert_eq!(value["lone"], "a\u{fffd}b");
+        assert_eq!(value["\u{fffd}"], 1);
+        let span = spans.value_span("/pair");
+        assert_eq!(&text[span.start..span.end], r#""\ud83d\ude00""#);
+    }
 
     #[test]
     fn spans_point_at_values_and_keys() {

@@ -5,6 +5,7 @@
 mod distributed;
 mod fanout;
 mod flow;
+mod request;
 mod task;
 
 use std::borrow::Cow;

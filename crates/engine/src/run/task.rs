@@ -99,6 +99,7 @@ impl<'m> Runner<'m> {
                 seconds(&task.heartbeat, "HeartbeatSecondsPath")?,
             )
         };
+        super::request::check(&task.resource, &parameters)?;
         self.emit_scheduled(task, &parameters, timeout, heartbeat);
         let scheduled = self.now;
         let limits = Limits {

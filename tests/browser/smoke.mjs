@@ -33,9 +33,19 @@ const browser = await chromium.launch({
   executablePath: '/usr/bin/chromium',
   args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
 });
-const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+// One context, so pages opened from a link share the saved workspace (localStorage).
+const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+const page = await context.newPage();
 const pageErrors = [];
 page.on('pageerror', (e) => pageErrors.push(e.message));
+// What the Content-Security-Policy refuses, in every page of the context.
+await page.context().addInitScript(() => {
+  document.addEventListener('securitypolicyviolation', (e) => {
+    console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`);
+  });
+});
+const violations = [];
+page.context().on('console', (m) => { if (m.text().startsWith('CSP violation')) violations.push(m.text()); });
 await mkdir(shots, { recursive: true });
 
 let passed = 0;
@@ -210,6 +220,62 @@ await check('Stop ends a run that would take long, and the next run works', asyn
   await page.selectOption('select[aria-label="Examples"]', examples[1][0]);
   await page.click('button.run');
   await page.waitForFunction(() => document.querySelector('.run-status')?.textContent === 'SUCCEEDED', null, { timeout: 10000 });
+});
+
+await check('a damaged share link says why and leaves the saved workspace as it was', async () => {
+  const saved = await page.locator('textarea.definition').inputValue();
+  const other = await page.context().newPage();
+  other.on('pageerror', (e) => pageErrors.push(e.message));
+  await other.goto(`${url}#w=this-is-not-a-share-link`);
+  await other.waitForSelector('.link-notice.broken');
+  const notice = await other.locator('.link-notice').textContent();
+  if (!notice.includes('cannot be opened')) throw new Error(`notice: ${notice}`);
+  if ((await other.locator('textarea.definition').inputValue()) !== saved) throw new Error('the saved workspace was not shown');
+  await other.screenshot({ path: join(shots, 'broken-link.png') });
+  await other.close();
+});
+
+await check('a share link never destroys the saved workspace: it can be restored', async () => {
+  const saved = await page.locator('textarea.definition').inputValue();
+  await page.selectOption('select[aria-label="Examples"]', examples[3][0]);
+  await page.click('button.share');
+  const link = page.url();
+  // Back to the user's own work, saved as they type.
+  await page.locator('textarea.definition').fill(saved);
+  await page.waitForTimeout(400);
+  const other = await page.context().newPage();
+  other.on('pageerror', (e) => pageErrors.push(e.message));
+  await other.goto(link);
+  await other.waitForSelector('button.restore-previous');
+  if ((await other.locator('textarea.definition').inputValue()) === saved) throw new Error('the shared workspace was not shown');
+  await other.click('button.restore-previous');
+  if ((await other.locator('textarea.definition').inputValue()) !== saved) throw new Error('the previous workspace was not restored');
+  await other.close();
+});
+
+await check('names, errors and causes are shown as text, never as HTML', async () => {
+  const hostile = '<img src=x onerror="window.__injected=1">';
+  await page.goto(url);
+  await page.locator('textarea.definition').fill(JSON.stringify({
+    StartAt: hostile,
+    States: { [hostile]: { Type: 'Fail', Error: hostile, Cause: `<script>window.__injected=2</script>` } },
+  }));
+  await page.waitForSelector('.verdict.valid');
+  await page.click('button.run');
+  await page.waitForFunction(() => document.querySelector('.run-status')?.textContent === 'FAILED', null, { timeout: 10000 });
+  await page.click('text=Events');
+  const injected = await page.evaluate(() => window.__injected);
+  const images = await page.locator('img').count();
+  if (injected !== undefined || images !== 0) throw new Error(`markup ran: ${injected}, ${images} img elements`);
+  if (!(await page.locator('.run-error').textContent()).includes('<img')) throw new Error('the error is not shown as text');
+});
+
+await check('the site runs under its Content-Security-Policy, with no inline script', async () => {
+  const html = await readFile(join(dist, 'index.html'), 'utf8');
+  const policy = /http-equiv="Content-Security-Policy" content="([^"]+)"/.exec(html)?.[1] ?? '';
+  if (!policy.includes("script-src 'self' 'wasm-unsafe-eval'")) throw new Error(`policy: ${policy}`);
+  if (/<script(?![^>]*\bsrc=)[^>]*>/.test(html)) throw new Error('index.html has an inline script');
+  if (violations.length) throw new Error(violations.join('\n'));
 });
 
 await check('no uncaught errors on the page', async () => {

@@ -76,6 +76,8 @@ pub struct Playground {
     /// While a new run is being computed: show all of it (Run) or start at its first event
     /// (Step, Play)?
     pub starting: RwSignal<Option<bool>>,
+    /// What the page says about the share link it was opened with.
+    pub link_notice: RwSignal<Option<crate::workspace::LinkNotice>>,
     /// What the engine last refused or reported (a callback the API rejects, a stopped run).
     pub notice: RwSignal<Option<String>>,
 }
@@ -207,7 +209,7 @@ impl Playground {
 #[component]
 pub fn App() -> impl IntoView {
     let embedded = is_embedded();
-    let initial = Workspace::restore(&EXAMPLES[0], embedded);
+    let (initial, link_notice) = Workspace::restore(&EXAMPLES[0], embedded);
     let definition = RwSignal::new(initial.definition);
     let substitutions = RwSignal::new(initial.substitutions);
     let express = RwSignal::new(initial.express);
@@ -251,6 +253,7 @@ pub fn App() -> impl IntoView {
         running: RwSignal::new(false),
         starting: RwSignal::new(None),
         notice: RwSignal::new(None),
+        link_notice: RwSignal::new(link_notice),
     };
     let host = use_context::<Host>().unwrap_or(Host::Worker);
     playground

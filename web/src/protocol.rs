@@ -101,7 +101,7 @@ impl Session {
             };
         }
         let Some(execution) = self.execution.as_mut() else {
-            return Response::Refused(api_error_name(&ApiError::NotRunning));
+            return Response::Refused(ApiError::NotRunning.to_string());
         };
         let outcome = match request {
             Request::Start { .. } => unreachable!("handled above"),
@@ -117,7 +117,7 @@ impl Session {
         };
         match outcome {
             Ok(()) => Response::Run(Box::new(RunView::of(execution))),
-            Err(error) => Response::Refused(api_error_name(&error)),
+            Err(error) => Response::Refused(error.to_string()),
         }
     }
 
@@ -129,17 +129,6 @@ impl Session {
         };
         serde_json::to_string(&response).unwrap_or_default()
     }
-}
-
-/// The callback API's error as AWS names it.
-fn api_error_name(error: &ApiError) -> String {
-    match error {
-        ApiError::TaskDoesNotExist => "TaskDoesNotExist",
-        ApiError::InvalidToken => "InvalidToken",
-        ApiError::TaskTimedOut => "TaskTimedOut",
-        ApiError::NotRunning => "ExecutionDoesNotExist",
-    }
-    .to_owned()
 }
 
 #[cfg(test)]

@@ -50,20 +50,3 @@ impl RunView {
         self.status.as_str().to_owned()
     }
 }
-
-/// The test cases a mock file offers (for the picker); empty when it does not parse.
-pub fn test_cases(mocks: &str) -> Vec<String> {
-    let Ok(Value::Object(root)) = serde_json::from_str::<Value>(mocks) else {
-        return Vec::new();
-    };
-    let mut names: Vec<String> = root
-        .get("StateMachines")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flat_map(|machines| machines.values())
-        .filter_map(|m| m.get("TestCases").and_then(Value::as_object))
-        .flat_map(|cases| cases.keys().cloned())
-        .collect();
-    names.dedup();
-    names
-}

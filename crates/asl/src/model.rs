@@ -265,18 +265,83 @@ pub enum Kind {
     Map(Box<Map>),
 }
 
-impl Kind {
-    /// The ASL `Type` name.
-    pub fn type_name(&self) -> &'static str {
+/// A state's ASL `Type` (serialised as ASL writes it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+pub enum StateType {
+    /// `Pass`.
+    Pass,
+    /// `Task`.
+    Task,
+    /// `Choice`.
+    Choice,
+    /// `Wait`.
+    Wait,
+    /// `Succeed`.
+    Succeed,
+    /// `Fail`.
+    Fail,
+    /// `Parallel`.
+    Parallel,
+    /// `Map`.
+    Map,
+}
+
+impl StateType {
+    /// Every state type.
+    pub const ALL: [StateType; 8] = [
+        StateType::Pass,
+        StateType::Task,
+        StateType::Choice,
+        StateType::Wait,
+        StateType::Succeed,
+        StateType::Fail,
+        StateType::Parallel,
+        StateType::Map,
+    ];
+
+    /// The name ASL writes in `Type`.
+    pub fn as_str(self) -> &'static str {
         match self {
-            Kind::Pass { .. } => "Pass",
-            Kind::Task(_) => "Task",
-            Kind::Choice(_) => "Choice",
-            Kind::Wait(_) => "Wait",
-            Kind::Succeed => "Succeed",
-            Kind::Fail(_) => "Fail",
-            Kind::Parallel { .. } => "Parallel",
-            Kind::Map(_) => "Map",
+            StateType::Pass => "Pass",
+            StateType::Task => "Task",
+            StateType::Choice => "Choice",
+            StateType::Wait => "Wait",
+            StateType::Succeed => "Succeed",
+            StateType::Fail => "Fail",
+            StateType::Parallel => "Parallel",
+            StateType::Map => "Map",
+        }
+    }
+
+    /// The type named `name` in `Type`, if it is one.
+    pub fn from_name(name: &str) -> Option<StateType> {
+        StateType::ALL.into_iter().find(|t| t.as_str() == name)
+    }
+
+    /// Parallel and Map hold scopes of their own.
+    pub fn is_container(self) -> bool {
+        matches!(self, StateType::Parallel | StateType::Map)
+    }
+}
+
+impl std::fmt::Display for StateType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Kind {
+    /// The state's `Type`.
+    pub fn state_type(&self) -> StateType {
+        match self {
+            Kind::Pass { .. } => StateType::Pass,
+            Kind::Task(_) => StateType::Task,
+            Kind::Choice(_) => StateType::Choice,
+            Kind::Wait(_) => StateType::Wait,
+            Kind::Succeed => StateType::Succeed,
+            Kind::Fail(_) => StateType::Fail,
+            Kind::Parallel { .. } => StateType::Parallel,
+            Kind::Map(_) => StateType::Map,
         }
     }
 }

@@ -9,6 +9,7 @@ use std::sync::Arc;
 use serde::ser::{SerializeMap, Serializer};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
+use stepwise_asl::model::StateType;
 
 macro_rules! event_types {
     ($($name:ident),* $(,)?) => {
@@ -58,56 +59,64 @@ impl EventType {
         EventType::ALL.iter().copied().find(|t| t.as_str() == name)
     }
 
-    /// The event that enters a state of the ASL `Type` `state_type`.
-    pub fn entered(state_type: &str) -> EventType {
+    /// The event that enters a state of type `state_type`.
+    pub fn entered(state_type: StateType) -> EventType {
         match state_type {
-            "Pass" => EventType::PassStateEntered,
-            "Task" => EventType::TaskStateEntered,
-            "Choice" => EventType::ChoiceStateEntered,
-            "Wait" => EventType::WaitStateEntered,
-            "Succeed" => EventType::SucceedStateEntered,
-            "Fail" => EventType::FailStateEntered,
-            "Parallel" => EventType::ParallelStateEntered,
-            _ => EventType::MapStateEntered,
+            StateType::Pass => EventType::PassStateEntered,
+            StateType::Task => EventType::TaskStateEntered,
+            StateType::Choice => EventType::ChoiceStateEntered,
+            StateType::Wait => EventType::WaitStateEntered,
+            StateType::Succeed => EventType::SucceedStateEntered,
+            StateType::Fail => EventType::FailStateEntered,
+            StateType::Parallel => EventType::ParallelStateEntered,
+            StateType::Map => EventType::MapStateEntered,
         }
     }
 
-    /// The event that leaves a state of the ASL `Type` `state_type` (a Fail state has none).
-    pub fn exited(state_type: &str) -> Option<EventType> {
+    /// The event that leaves a state of type `state_type` (a Fail state has none).
+    pub fn exited(state_type: StateType) -> Option<EventType> {
         Some(match state_type {
-            "Pass" => EventType::PassStateExited,
-            "Task" => EventType::TaskStateExited,
-            "Choice" => EventType::ChoiceStateExited,
-            "Wait" => EventType::WaitStateExited,
-            "Succeed" => EventType::SucceedStateExited,
-            "Parallel" => EventType::ParallelStateExited,
-            "Map" => EventType::MapStateExited,
-            _ => return None,
+            StateType::Pass => EventType::PassStateExited,
+            StateType::Task => EventType::TaskStateExited,
+            StateType::Choice => EventType::ChoiceStateExited,
+            StateType::Wait => EventType::WaitStateExited,
+            StateType::Succeed => EventType::SucceedStateExited,
+            StateType::Parallel => EventType::ParallelStateExited,
+            StateType::Map => EventType::MapStateExited,
+            StateType::Fail => return None,
         })
     }
 
-    /// For a `...StateEntered` event, the ASL `Type` of the state it enters.
-    pub fn entered_state_type(self) -> Option<&'static str> {
-        self.as_str().strip_suffix("StateEntered")
+    /// For a `...StateEntered` event, the type of the state it enters.
+    pub fn entered_state_type(self) -> Option<StateType> {
+        StateType::ALL
+            .into_iter()
+            .find(|t| EventType::entered(*t) == self)
     }
 
     /// True for `...StateExited` events.
     pub fn is_state_exited(self) -> bool {
-        self.as_str().ends_with("StateExited")
+        StateType::ALL
+            .into_iter()
+            .any(|t| EventType::exited(t) == Some(self))
     }
 
-    /// For `ParallelStateFailed` / `MapStateFailed`, the ASL `Type` of the failed state.
-    pub fn failed_state_type(self) -> Option<&'static str> {
-        self.as_str().strip_suffix("StateFailed")
+    /// For `ParallelStateFailed` / `MapStateFailed`, the type of the failed state.
+    pub fn failed_state_type(self) -> Option<StateType> {
+        match self {
+            EventType::ParallelStateFailed => Some(StateType::Parallel),
+            EventType::MapStateFailed => Some(StateType::Map),
+            _ => None,
+        }
     }
 
     /// The name of the member holding this event's details, e.g. `stateEnteredEventDetails`.
     pub fn details_key(self) -> String {
         let name = self.as_str();
-        if name.ends_with("StateEntered") {
+        if self.entered_state_type().is_some() {
             return "stateEnteredEventDetails".into();
         }
-        if name.ends_with("StateExited") {
+        if self.is_state_exited() {
             return "stateExitedEventDetails".into();
         }
         let mut key = name[..1].to_ascii_lowercase();
@@ -524,6 +533,9 @@ mod tests {
             EventType::from_name("TaskScheduled"),
             Some(EventType::TaskScheduled)
         );
-        assert_eq!(EventType::entered("Map").entered_state_type(), Some("Map"));
+        assert_eq!(
+            EventType::entered(StateType::Map).entered_state_type(),
+            Some(StateType::Map)
+        );
     }
 }

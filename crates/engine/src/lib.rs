@@ -27,6 +27,7 @@
 #![warn(missing_docs)]
 
 pub mod choice;
+pub mod cost;
 pub mod env;
 pub mod failure;
 pub mod history;
@@ -253,6 +254,20 @@ pub enum ApiError {
     /// `ExecutionDoesNotExist`-like: the execution is not running (for advance and stop).
     NotRunning,
 }
+
+impl std::fmt::Display for ApiError {
+    /// The error's name as AWS gives it (`NotRunning` is `ExecutionDoesNotExist`).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            ApiError::TaskDoesNotExist => "TaskDoesNotExist",
+            ApiError::InvalidToken => "InvalidToken",
+            ApiError::TaskTimedOut => "TaskTimedOut",
+            ApiError::NotRunning => "ExecutionDoesNotExist",
+        })
+    }
+}
+
+impl std::error::Error for ApiError {}
 
 /// One execution of a state machine.
 ///
@@ -502,5 +517,32 @@ impl Execution {
             .push((at, answer));
         self.compute();
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ApiError;
+
+    #[test]
+    fn api_errors_display_as_aws_names_them() {
+        let names = [
+            ApiError::TaskDoesNotExist,
+            ApiError::InvalidToken,
+            ApiError::TaskTimedOut,
+            ApiError::NotRunning,
+        ]
+        .map(|e| e.to_string());
+        assert_eq!(
+            names,
+            [
+                "TaskDoesNotExist",
+                "InvalidToken",
+                "TaskTimedOut",
+                "ExecutionDoesNotExist"
+            ]
+        );
+        let error: Box<dyn std::error::Error> = Box::new(ApiError::InvalidToken);
+        assert_eq!(error.to_string(), "InvalidToken");
     }
 }

@@ -79,12 +79,7 @@ fn read(
     test_case: &str,
     sink: &mut Sink,
 ) -> Option<TestCase> {
-    let machines = object(
-        root.get("StateMachines"),
-        "/StateMachines",
-        "\"StateMachines\"",
-        sink,
-    )?;
+    let machines = state_machines(root, sink)?;
     let (machine_name, machine) = match state_machine {
         Some(name) => match machines.get(name) {
             Some(m) => (name.to_owned(), m),
@@ -126,14 +121,7 @@ fn read(
             }
         }
     };
-    let machine_pointer = child_pointer("/StateMachines", &machine_name);
-    let cases_pointer = format!("{machine_pointer}/TestCases");
-    let cases = object(
-        machine.get("TestCases"),
-        &cases_pointer,
-        "\"TestCases\"",
-        sink,
-    )?;
+    let (cases_pointer, cases) = machine_test_cases(&machine_name, machine, sink)?;
     let Some(case) = cases.get(test_case) else {
         let known: Vec<&str> = cases.keys().map(String::as_str).collect();
         sink.error(
@@ -179,6 +167,55 @@ fn read(
         }
     }
     Some(TestCase { by_state })
+}
+
+/// The names of the test cases a mock config offers, in the order it gives them, each once
+/// (a name several state machines use is listed once); empty when the file cannot be read.
+/// Read as [`load`] reads the file, so what it lists is what `load` can select.
+pub fn test_cases(config: &str) -> Vec<String> {
+    let mut sink = Sink::default();
+    let (Some(root), _) = stepwise_asl::json::parse(config, &mut sink) else {
+        return Vec::new();
+    };
+    let Some(machines) = state_machines(&root, &mut sink) else {
+        return Vec::new();
+    };
+    let mut names: Vec<String> = Vec::new();
+    for (machine_name, machine) in machines {
+        let Some((_, cases)) = machine_test_cases(machine_name, machine, &mut sink) else {
+            continue;
+        };
+        for name in cases.keys() {
+            if !names.contains(name) {
+                names.push(name.clone());
+            }
+        }
+    }
+    names
+}
+
+/// The `StateMachines` object of a mock config.
+fn state_machines<'a>(
+    root: &'a Value,
+    sink: &mut Sink,
+) -> Option<&'a serde_json::Map<String, Value>> {
+    object(
+        root.get("StateMachines"),
+        "/StateMachines",
+        "\"StateMachines\"",
+        sink,
+    )
+}
+
+/// The `TestCases` object of the state machine `name`, with its JSON pointer.
+fn machine_test_cases<'a>(
+    name: &str,
+    machine: &'a Value,
+    sink: &mut Sink,
+) -> Option<(String, &'a serde_json::Map<String, Value>)> {
+    let pointer = format!("{}/TestCases", child_pointer("/StateMachines", name));
+    let cases = object(machine.get("TestCases"), &pointer, "\"TestCases\"", sink)?;
+    Some((pointer, cases))
 }
 
 /// Write a response for `state` into a mock config (its JSON text): `calls` is a call index
@@ -435,6 +472,30 @@ mod tests {
         assert!(add_response(config, "T", "S", "x", &thrown)
             .unwrap_err()
             .contains("call index"));
+    }
+
+    #[test]
+    fn test_cases_are_listed_once_in_file_order() {
+        let config = r#"{"StateMachines": {
+            "Orders": {"TestCases": {"Happy": {"A": "R"}, "Declined": {"A": "R"}}},
+            "Refunds": {"TestCases": {"Partial": {}, "Happy": {}}},
+            "Broken": {"TestCases": []},
+            "NoCases": {}},
+            "MockedResponses": {"R": {"0": {"Return": 1}}}}"#;
+        assert_eq!(test_cases(config), ["Happy", "Declined", "Partial"]);
+        // Each name listed is one `load` can select (given its machine when several have it).
+        assert!(load(config, None, "Declined").is_ok());
+        assert!(load(config, Some("Orders"), "Happy").is_ok());
+        for broken in [
+            "",
+            "not json",
+            "[]",
+            "{}",
+            "{\"StateMachines\": 1}",
+            "{\"a\": 1,}",
+        ] {
+            assert!(test_cases(broken).is_empty(), "{broken:?}");
+        }
     }
 
     #[test]

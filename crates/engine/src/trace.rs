@@ -63,7 +63,7 @@ fn json_field<'e>(event: &'e Event, field: &str) -> Option<&'e Value> {
 pub fn statuses(history: &[Event], upto: usize) -> BTreeMap<String, StateStatus> {
     let mut out = BTreeMap::new();
     // States entered and not yet left, innermost last, with their type.
-    let mut open: Vec<(String, &str)> = Vec::new();
+    let mut open: Vec<(String, stepwise_asl::model::StateType)> = Vec::new();
     for event in &history[..upto.min(history.len())] {
         let kind = event.kind;
         if let Some(type_name) = kind.entered_state_type() {

@@ -2,6 +2,8 @@
 
 use std::fmt::Write;
 
+use stepwise_asl::model::StateType;
+
 use crate::model::{EdgeKind, Graph, NodeKind};
 
 fn quote(text: &str) -> String {
@@ -23,10 +25,10 @@ fn scope(out: &mut String, graph: &Graph, depth: usize) {
             NodeKind::Start | NodeKind::End => {
                 "shape=circle, fillcolor=\"#232f3e\", fontcolor=white".to_owned()
             }
-            NodeKind::State("Choice") => "shape=diamond, fillcolor=\"#fff4e5\"".to_owned(),
-            NodeKind::State("Succeed") => "fillcolor=\"#eaf6ea\"".to_owned(),
-            NodeKind::State("Fail") => "fillcolor=\"#fdecec\"".to_owned(),
-            NodeKind::State(kind) => format!("tooltip={}", quote(kind)),
+            NodeKind::State(StateType::Choice) => "shape=diamond, fillcolor=\"#fff4e5\"".to_owned(),
+            NodeKind::State(StateType::Succeed) => "fillcolor=\"#eaf6ea\"".to_owned(),
+            NodeKind::State(StateType::Fail) => "fillcolor=\"#fdecec\"".to_owned(),
+            NodeKind::State(kind) => format!("tooltip={}", quote(kind.as_str())),
         };
         let _ = writeln!(
             out,

@@ -2,7 +2,7 @@
 //! transitions, and nested scopes for Parallel branches and Map processors.
 
 use serde::Serialize;
-use stepwise_asl::model::{Kind, Scope, StateMachine, Transition};
+use stepwise_asl::model::{Kind, Scope, StateMachine, StateType, Transition};
 
 use crate::label;
 
@@ -13,8 +13,8 @@ pub enum NodeKind {
     Start,
     /// The end of a scope.
     End,
-    /// A state, by ASL type name.
-    State(&'static str),
+    /// A state, of its type.
+    State(StateType),
 }
 
 /// Why one node leads to another.
@@ -117,7 +117,7 @@ fn scope_graph(scope: &Scope, id: &str, with_terminals: bool) -> Graph {
         nodes.push(GraphNode {
             id: state.name.clone(),
             label: state.name.clone(),
-            kind: NodeKind::State(state.kind.type_name()),
+            kind: NodeKind::State(state.kind.state_type()),
             children,
         });
         let ends = matches!(state.kind, Kind::Succeed | Kind::Fail(_))

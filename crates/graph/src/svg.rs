@@ -5,19 +5,19 @@ use std::fmt::Write;
 
 use crate::layout::{LaidEdge, LaidNode, Layout};
 use crate::model::{EdgeKind, NodeKind};
+use stepwise_asl::model::StateType;
 
 /// (fill, stroke) per state type.
 fn colours(kind: NodeKind) -> (&'static str, &'static str) {
     match kind {
         NodeKind::Start | NodeKind::End => ("#232f3e", "#232f3e"),
-        NodeKind::State("Task") => ("#e8f1fb", "#0972d3"),
-        NodeKind::State("Choice") => ("#fff4e5", "#d47a00"),
-        NodeKind::State("Pass") => ("#f2f3f3", "#687078"),
-        NodeKind::State("Wait") => ("#f3ecfb", "#7d4cc9"),
-        NodeKind::State("Succeed") => ("#eaf6ea", "#1d8102"),
-        NodeKind::State("Fail") => ("#fdecec", "#d13212"),
-        NodeKind::State("Parallel") | NodeKind::State("Map") => ("#fbfbfb", "#545b64"),
-        NodeKind::State(_) => ("#ffffff", "#545b64"),
+        NodeKind::State(StateType::Task) => ("#e8f1fb", "#0972d3"),
+        NodeKind::State(StateType::Choice) => ("#fff4e5", "#d47a00"),
+        NodeKind::State(StateType::Pass) => ("#f2f3f3", "#687078"),
+        NodeKind::State(StateType::Wait) => ("#f3ecfb", "#7d4cc9"),
+        NodeKind::State(StateType::Succeed) => ("#eaf6ea", "#1d8102"),
+        NodeKind::State(StateType::Fail) => ("#fdecec", "#d13212"),
+        NodeKind::State(StateType::Parallel | StateType::Map) => ("#fbfbfb", "#545b64"),
     }
 }
 
@@ -98,13 +98,18 @@ fn node_svg(out: &mut String, node: &LaidNode) {
                 r.y + 18.0
             );
         }
-        NodeKind::State(kind) => {
-            let dash = if kind == "Pass" {
+        NodeKind::State(state_type) => {
+            let kind = state_type.as_str();
+            let dash = if state_type == StateType::Pass {
                 r#" stroke-dasharray="4 3""#
             } else {
                 ""
             };
-            let rx = if kind == "Choice" { 18.0 } else { 6.0 };
+            let rx = if state_type == StateType::Choice {
+                18.0
+            } else {
+                6.0
+            };
             let _ = writeln!(
                 out,
                 r##"<g class="node" data-id="{id}" data-type="{kind}"><title>{label} ({kind})</title><rect x="{:.1}" y="{:.1}" width="{:.1}" height="{:.1}" rx="{rx}" fill="{fill}" stroke="{stroke}" stroke-width="1.5"{dash}/><text x="{:.1}" y="{:.1}" text-anchor="middle" dominant-baseline="central" fill="#16191f">{label}</text></g>"##,

@@ -1,5 +1,6 @@
 //! `cargo xtask serve | test | bench | fuzz`: the project's automation, for people and CI alike.
 
+mod csp;
 mod tools;
 
 use std::process::{Command, ExitCode};
@@ -14,6 +15,7 @@ fn main() -> ExitCode {
         Some("test") => test(),
         Some("bench") => bench(&args[1..]),
         Some("fuzz") => fuzz(&args[1..]),
+        Some("csp") => csp::apply(),
         _ => {
             eprintln!("usage: cargo xtask <serve|test|bench|fuzz>");
             eprintln!("  serve   build the playground and serve it on http://127.0.0.1:8080");

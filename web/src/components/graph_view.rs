@@ -106,7 +106,7 @@ pub fn GraphView() -> impl IntoView {
         let r = node.rect;
         let kind = match node.kind {
             NodeKind::Start | NodeKind::End => "terminal",
-            NodeKind::State(t) => t,
+            NodeKind::State(t) => t.as_str(),
         };
         let class = move || {
             let selected = pg
@@ -134,7 +134,7 @@ pub fn GraphView() -> impl IntoView {
         };
         let rx = match node.kind {
             NodeKind::Start | NodeKind::End => r.height / 2.0,
-            NodeKind::State("Choice") => 16.0,
+            NodeKind::State(stepwise_asl::model::StateType::Choice) => 16.0,
             _ => 6.0,
         };
         let label_y = if node.container {

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 
 use crate::app::use_playground;
 use crate::examples::EXAMPLES;
-use crate::workspace::Workspace;
+use crate::workspace::{LinkNotice, Workspace};
 
 /// The top bar.
 #[component]
@@ -72,6 +72,26 @@ pub fn Header() -> impl IntoView {
             <span class=move || verdict().0>{move || verdict().1}</span>
             <span class="spacer"></span>
             <span class="share-note">{move || share_note.get()}</span>
+            {move || pg.link_notice.get().map(|notice| {
+                let (class, text, can_restore) = match notice {
+                    LinkNotice::Opened { can_restore } => ("link-notice", "You opened a shared workspace.".to_owned(), can_restore),
+                    LinkNotice::Broken(why) => ("link-notice broken", format!("This share link cannot be opened: {why}. Your saved workspace is shown instead."), false),
+                };
+                view! {
+                    <span class=class role="status">
+                        {text}
+                        {can_restore.then(|| view! {
+                            <button class="restore-previous" on:click=move |_| {
+                                if let Some(previous) = Workspace::previous() {
+                                    pg.load(previous);
+                                }
+                                pg.link_notice.set(None);
+                            }>"Restore my previous workspace"</button>
+                        })}
+                        <button class="dismiss" aria-label="Dismiss" on:click=move |_| pg.link_notice.set(None)>"×"</button>
+                    </span>
+                }
+            })}
             {move || embed_code.get().map(|code| view! {
                 <input class="embed-code" readonly aria-label="Embed code" prop:value=code
                     on:focus=move |ev| {

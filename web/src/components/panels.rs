@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 use serde_json::Value;
+use stepwise_engine::cost::{self, Cost};
 use stepwise_engine::trace;
 
 use super::json_view::JsonBlock;
@@ -101,7 +102,7 @@ fn Substitutions() -> impl IntoView {
 #[component]
 fn MocksTab() -> impl IntoView {
     let pg = use_playground();
-    let cases = Memo::new(move |_| pg.mocks.with(|m| crate::run::test_cases(m)));
+    let cases = Memo::new(move |_| pg.mocks.with(|m| stepwise_engine::mock::test_cases(m)));
     view! {
         <h3>"Mocked task responses"</h3>
         <p class="hint">"AWS Step Functions Local MockConfigFile format. Tasks without a mock pass their input through."</p>
@@ -494,20 +495,22 @@ fn CostTab() -> impl IntoView {
         {move || pg.run.with(|r| match r {
             None => view! { <p class="hint">"Run the state machine to estimate what it costs on AWS."</p> }.into_any(),
             Some(run) => {
-                let start = run.events.first().and_then(|e| stepwise_asl::timestamp::parse(&e.timestamp())).map_or(0, |(s, n)| s * 1000 + i64::from(n / 1_000_000));
-                let seconds = ((run.end_millis - start).max(0) as f64) / 1000.0;
-                let standard = run.transitions as f64 * 0.025 / 1000.0;
-                // Express bills 100 ms increments of duration at 64 MB.
-                let billed = (seconds * 10.0).ceil().max(1.0) / 10.0;
-                let express = 1.0 / 1_000_000.0 + billed * (64.0 / 1024.0) * 0.00001667;
+                let cost = Cost::of_history(&run.events, run.transitions, run.end_millis);
+                let seconds = |millis: i64| format!("{:.1} s", millis as f64 / 1000.0);
+                let express = if cost.fits_express() {
+                    format!("${:.8} per execution, ${:.2} per million", cost.express(), cost.express_per_million())
+                } else {
+                    "not possible: the run lasts longer than an Express execution may".to_owned()
+                };
                 view! {
                     <table class="cost">
-                        <tr><th>"State transitions"</th><td>{run.transitions}</td></tr>
-                        <tr><th>"Duration (virtual)"</th><td>{format!("{seconds:.1} s")}</td></tr>
-                        <tr><th>"Standard"</th><td>{format!("${standard:.6} per execution, ${:.2} per million", standard * 1e6)}</td></tr>
-                        <tr><th>"Express"</th><td>{format!("${express:.8} per execution, ${:.2} per million", express * 1e6)}</td></tr>
+                        <tr><th>"State transitions"</th><td>{cost.transitions}</td></tr>
+                        <tr><th>"Duration (virtual)"</th><td>{seconds(cost.duration_millis)}</td></tr>
+                        <tr><th>"Billed duration (Express)"</th><td>{seconds(cost.billed_duration_millis)}</td></tr>
+                        <tr><th>"Standard"</th><td>{format!("${:.6} per execution, ${:.2} per million", cost.standard, cost.standard_per_million())}</td></tr>
+                        <tr><th>"Express"</th><td>{express}</td></tr>
                     </table>
-                    <p class="hint">"Assumptions: us-east-1 list prices without free tier; Standard $0.025 per 1,000 state transitions; Express $1.00 per million requests plus $0.00001667 per GB-second at 64 MB, billed in 100 ms increments. Task costs (Lambda, other services) are not included. Express executions cannot last longer than five minutes."</p>
+                    <p class="hint">{cost::assumptions()}</p>
                 }.into_any()
             }
         })}

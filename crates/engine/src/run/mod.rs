@@ -15,7 +15,7 @@ use std::collections::HashMap;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use serde_json::{json, Value};
-use stepwise_asl::model::{Catcher, QueryLanguage, Scope, State, Template, Transition};
+use stepwise_asl::model::{Catcher, QueryLanguage, Scope, State, StateType, Template, Transition};
 
 use crate::env::compact;
 use crate::env::{ContextSource, Env, Vars};
@@ -280,10 +280,10 @@ impl<'m> Runner<'m> {
     ) -> Result<(Value, Transition), Stop> {
         self.transitions += 1;
         self.check_quotas()?;
-        let type_name = state.kind.type_name();
+        let state_type = state.kind.state_type();
         let entered_id = self
             .history
-            .emit_fields(EventType::entered(type_name), self.now, |i| {
+            .emit_fields(EventType::entered(state_type), self.now, |i| {
                 Box::new([
                     ("name", Field::Text(i.text(&state.name))),
                     ("input", Field::Payload(i.text(&compact(&input)))),
@@ -355,8 +355,10 @@ impl<'m> Runner<'m> {
             });
         }
         if facts.branch_failed {
-            match state.kind.type_name() {
-                "Parallel" => self.emit(EventType::ParallelStateFailed, || Some(failure.details())),
+            match state.kind.state_type() {
+                StateType::Parallel => {
+                    self.emit(EventType::ParallelStateFailed, || Some(failure.details()))
+                }
                 _ => self.emit(EventType::MapStateFailed, || None),
             };
         }
@@ -370,7 +372,7 @@ impl<'m> Runner<'m> {
         next: Transition,
         assigned: &[(String, Value)],
     ) -> (Value, Transition) {
-        if let Some(kind) = EventType::exited(state.kind.type_name()) {
+        if let Some(kind) = EventType::exited(state.kind.state_type()) {
             self.history.emit_fields(kind, self.now, |i| {
                 exited_fields(i, &state.name, &output, assigned)
             });
@@ -438,7 +440,7 @@ impl<'m> Runner<'m> {
         for (name, value) in &assigned {
             vars.insert(name.clone(), value.clone());
         }
-        if let Some(kind) = EventType::exited(state.kind.type_name()) {
+        if let Some(kind) = EventType::exited(state.kind.state_type()) {
             self.history.emit_fields(kind, self.now, |i| {
                 exited_fields(i, &state.name, &output, &assigned)
             });

@@ -4,6 +4,7 @@ mod eval;
 mod graph;
 mod report;
 mod run;
+mod test;
 mod validate;
 
 use std::process::ExitCode;
@@ -34,6 +35,8 @@ enum Command {
     Graph(graph::Args),
     /// Evaluate one JSONata expression (plain JSONata, like the reference exerciser).
     Eval(eval::Args),
+    /// Run every test case of a MockConfigFile and check it against expectations.
+    Test(test::Args),
 }
 
 fn main() -> ExitCode {
@@ -43,6 +46,7 @@ fn main() -> ExitCode {
         Command::Run(args) => run::run(&args),
         Command::Eval(args) => eval::run(&args),
         Command::Graph(args) => graph::run(&args),
+        Command::Test(args) => test::run(&args),
     }
 }
 

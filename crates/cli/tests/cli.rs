@@ -472,3 +472,173 @@ fn readme_holds_the_current_code_table() {
         "README.md's \"Diagnostic codes\" table is stale; replace it with `stepwise validate --list-codes`"
     );
 }
+
+fn examples(file: &str) -> String {
+    format!(
+        "{}/../../public/examples/{file}",
+        env!("CARGO_MANIFEST_DIR")
+    )
+}
+
+/// `stepwise test` on the fixed Order Processing Workflow with `expect` as its expectations.
+fn test_command(expect: &str, junit: &std::path::Path) -> Output {
+    // Tests run side by side: each gets its own file, named after its report.
+    let name = junit.file_stem().unwrap().to_string_lossy();
+    let expect = temp_file(&format!("{name}.expect.json"), expect.as_bytes());
+    stepwise(&[
+        "test",
+        &examples("order-processing-fixed.asl.json"),
+        "--mock-config",
+        &examples("order-processing-fixed.mocks.json"),
+        "--input-file",
+        &examples("order-processing-fixed.input.json"),
+        "--expect",
+        expect.to_str().unwrap(),
+        "--junit",
+        junit.to_str().unwrap(),
+    ])
+}
+
+/// The attributes the JUnit schema requires of a `<testsuite>` and each `<testcase>`.
+fn assert_junit_shape(xml: &str, cases: usize, failures: usize) {
+    assert!(
+        xml.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites"),
+        "{xml}"
+    );
+    let suite = xml
+        .lines()
+        .find(|l| l.trim_start().starts_with("<testsuite "))
+        .expect("a testsuite");
+    for attribute in [
+        "name=",
+        "tests=",
+        "failures=",
+        "errors=",
+        "time=",
+        "timestamp=",
+        "hostname=",
+        "id=",
+        "package=",
+    ] {
+        assert!(
+            suite.contains(attribute),
+            "testsuite lacks {attribute}: {suite}"
+        );
+    }
+    assert!(
+        suite.contains(&format!("tests=\"{cases}\" failures=\"{failures}\"")),
+        "{suite}"
+    );
+    let testcases: Vec<&str> = xml
+        .lines()
+        .filter(|l| l.trim_start().starts_with("<testcase "))
+        .collect();
+    assert_eq!(testcases.len(), cases);
+    for case in testcases {
+        for attribute in ["name=", "classname=", "time="] {
+            assert!(
+                case.contains(attribute),
+                "testcase lacks {attribute}: {case}"
+            );
+        }
+    }
+    assert_eq!(xml.matches("<failure ").count(), failures);
+    assert_eq!(xml.matches("</testsuite>").count(), 1);
+    assert!(xml.trim_end().ends_with("</testsuites>"));
+}
+
+#[test]
+fn test_runs_every_mocked_test_case_against_its_expectations() {
+    let junit = temp_file("junit-pass.xml", b"");
+    let out = stepwise(&[
+        "test",
+        &examples("order-processing-fixed.asl.json"),
+        "--mock-config",
+        &examples("order-processing-fixed.mocks.json"),
+        "--input-file",
+        &examples("order-processing-fixed.input.json"),
+        "--expect",
+        &examples("order-processing-fixed.expect.json"),
+        "--junit",
+        junit.to_str().unwrap(),
+    ]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(
+        text.contains("ok   HappyPath") && text.contains("ok   InvalidOrder"),
+        "{text}"
+    );
+    assert!(text.ends_with("2 passed, 0 failed\n"), "{text}");
+    assert_junit_shape(&std::fs::read_to_string(&junit).unwrap(), 2, 0);
+}
+
+#[test]
+fn test_reports_each_unmet_expectation_and_fails_the_build() {
+    let junit = temp_file("junit-fail.xml", b"");
+    let out = test_command(
+        r#"{"HappyPath": {"outputContains": {"payment": {"status": "DECLINED"}}, "stateCounts": {"ValidateOrder": 2}},
+            "InvalidOrder": {}}"#,
+        &junit,
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains(
+            "FAIL HappyPath\n     output/payment/status: expected \"DECLINED\", got \"CAPTURED\""
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("\"ValidateOrder\" entered 1 time(s), expected 2"),
+        "{text}"
+    );
+    // Without an expected status, a test case passes only when it succeeds.
+    assert!(
+        text.contains(
+            "FAIL InvalidOrder\n     status: expected SUCCEEDED, got FAILED (ValidationError"
+        ),
+        "{text}"
+    );
+    let xml = std::fs::read_to_string(&junit).unwrap();
+    assert_junit_shape(&xml, 2, 2);
+    assert!(
+        xml.contains("message=\"output/payment/status: expected &quot;DECLINED&quot;"),
+        "{xml}"
+    );
+}
+
+#[test]
+fn test_refuses_expectations_it_cannot_honour() {
+    let junit = temp_file("junit-unknown.xml", b"");
+    let unknown_case = test_command(r#"{"NoSuchCase": {}}"#, &junit);
+    assert_eq!(unknown_case.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&unknown_case.stderr).contains("\"NoSuchCase\""));
+    let junit = temp_file("junit-misspelt.xml", b"");
+    let misspelt = test_command(r#"{"HappyPath": {"stauts": "SUCCEEDED"}}"#, &junit);
+    assert_eq!(misspelt.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&misspelt.stderr).contains("stauts"));
+}
+
+#[test]
+fn test_answers_callbacks_from_the_expectations() {
+    // The example as commonly written, its ProcessPayment callback left unmocked.
+    let mocks = br#"{"StateMachines": {"M": {"TestCases": {"Declined": {"ValidateOrder": "Valid"}}}},
+        "MockedResponses": {"Valid": {"0": {"Return": {"Payload": {"isValid": true, "orderId": "o-1"}}}}}}"#;
+    let mocks = temp_file("callback-mocks.json", mocks);
+    let expect = temp_file(
+        "callback-expect.json",
+        br#"{"Declined": {"input": {"orderId": "o-1", "amount": 5, "productId": "p-1", "quantity": 1},
+             "callbacks": {"ProcessPayment": [{"failure": {"error": "Payment.Declined", "cause": "card"}}]},
+             "status": "FAILED", "error": "PaymentError", "path": ["ValidateOrder", "CheckValidation", "ProcessPayment", "PaymentFailed"]}}"#,
+    );
+    let out = stepwise(&[
+        "test",
+        &example(),
+        "--mock-config",
+        mocks.to_str().unwrap(),
+        "--expect",
+        expect.to_str().unwrap(),
+    ]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+}

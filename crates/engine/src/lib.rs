@@ -29,6 +29,7 @@
 pub mod choice;
 pub mod cost;
 pub mod env;
+pub mod expect;
 pub mod failure;
 pub mod history;
 pub mod intrinsics;
@@ -498,7 +499,8 @@ impl Execution {
         self.answer(token, Answer::Heartbeat)
     }
 
-    fn answer(&mut self, token: &str, answer: Answer) -> Result<(), ApiError> {
+    /// Answer a callback task: success, failure or heartbeat.
+    pub fn answer(&mut self, token: &str, answer: Answer) -> Result<(), ApiError> {
         if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
             return Err(ApiError::InvalidToken);
         }

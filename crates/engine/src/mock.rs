@@ -169,10 +169,11 @@ fn read(
     Some(TestCase { by_state })
 }
 
-/// The names of the test cases a mock config offers, in the order it gives them, each once
-/// (a name several state machines use is listed once); empty when the file cannot be read.
-/// Read as [`load`] reads the file, so what it lists is what `load` can select.
-pub fn test_cases(config: &str) -> Vec<String> {
+/// The names of the test cases a mock config offers (those of `state_machine` only, when
+/// named), in the order it gives them, each once (a name several state machines use is
+/// listed once); empty when the file cannot be read. Read as [`load`] reads the file, so
+/// what it lists is what `load` can select.
+pub fn test_cases(config: &str, state_machine: Option<&str>) -> Vec<String> {
     let mut sink = Sink::default();
     let (Some(root), _) = stepwise_asl::json::parse(config, &mut sink) else {
         return Vec::new();
@@ -181,7 +182,10 @@ pub fn test_cases(config: &str) -> Vec<String> {
         return Vec::new();
     };
     let mut names: Vec<String> = Vec::new();
-    for (machine_name, machine) in machines {
+    let chosen = machines
+        .iter()
+        .filter(|(name, _)| state_machine.is_none_or(|wanted| wanted == name.as_str()));
+    for (machine_name, machine) in chosen {
         let Some((_, cases)) = machine_test_cases(machine_name, machine, &mut sink) else {
             continue;
         };
@@ -482,7 +486,8 @@ mod tests {
             "Broken": {"TestCases": []},
             "NoCases": {}},
             "MockedResponses": {"R": {"0": {"Return": 1}}}}"#;
-        assert_eq!(test_cases(config), ["Happy", "Declined", "Partial"]);
+        assert_eq!(test_cases(config, None), ["Happy", "Declined", "Partial"]);
+        assert_eq!(test_cases(config, Some("Refunds")), ["Partial", "Happy"]);
         // Each name listed is one `load` can select (given its machine when several have it).
         assert!(load(config, None, "Declined").is_ok());
         assert!(load(config, Some("Orders"), "Happy").is_ok());
@@ -494,7 +499,7 @@ mod tests {
             "{\"StateMachines\": 1}",
             "{\"a\": 1,}",
         ] {
-            assert!(test_cases(broken).is_empty(), "{broken:?}");
+            assert!(test_cases(broken, None).is_empty(), "{broken:?}");
         }
     }
 

@@ -83,16 +83,14 @@ impl Evaluator<'_> {
     }
 }
 
-/// The field named in error messages: the path of keys from the template's root, as AWS
-/// writes it (`Output/FunctionResult`).
+/// The field named in error messages, as AWS writes it: a JSONPath member by its own key
+/// (`address.$`, however deep it sits), a JSONata one by the path of keys from the
+/// template's root (`Output/FunctionResult`).
 fn nested_field(parent: &str, key: &str, member: &Template) -> String {
-    let key = if matches!(member, Template::Path(_) | Template::Call(_)) {
+    if matches!(member, Template::Path(_) | Template::Call(_)) {
         format!("{key}.$")
-    } else {
+    } else if parent.is_empty() {
         key.to_owned()
-    };
-    if parent.is_empty() {
-        key
     } else {
         format!("{parent}/{key}")
     }

@@ -399,6 +399,7 @@ impl<'a> Parser<'a> {
     pub(crate) fn quoted(&mut self) -> Result<String, PathError> {
         let quote = self
             .peek()
+            .filter(|c| matches!(c, '\'' | '"'))
             .ok_or_else(|| self.error("expected a quoted string"))?;
         self.pos += 1;
         let mut out = String::new();
@@ -539,6 +540,13 @@ mod tests {
             Root::Variable("order".into())
         );
         assert_eq!(parse("$").unwrap().steps, vec![]);
+    }
+
+    #[test]
+    fn rejects_malformed_paths_without_panicking() {
+        // Found by fuzzing: a name list whose next name is not quoted, before a non-ASCII
+        // character, once sliced inside it.
+        assert!(parse("$['hK',\u{657}]").is_err());
     }
 
     #[test]

@@ -23,6 +23,8 @@ pub struct Analysis {
     pub drawing: Option<Layout>,
     /// Every state name, when the text is JSON (for completion).
     pub state_names: Vec<String>,
+    /// Where every value sits in the text.
+    pub spans: stepwise_asl::json::SpanTable,
 }
 
 impl PartialEq for Analysis {
@@ -67,7 +69,15 @@ impl Analysis {
             machine: loaded.machine,
             diagnostics: loaded.diagnostics,
             drawing,
+            spans: loaded.spans,
         }
+    }
+
+    /// Where the state `name` is defined in the text (the start of its key), as the loader
+    /// read it.
+    pub fn state_offset(&self, name: &str) -> Option<usize> {
+        let state = self.machine.as_ref()?.state_named(name)?;
+        Some(self.spans.key_span(&state.pointer).start)
     }
 
     /// How many diagnostics are errors.

@@ -44,6 +44,23 @@ pub struct StateMachine {
     pub states: Scope,
 }
 
+impl StateMachine {
+    /// The state called `name`, in whichever scope it is (names are unique machine-wide).
+    pub fn state_named(&self, name: &str) -> Option<&State> {
+        fn find<'s>(scope: &'s Scope, name: &str) -> Option<&'s State> {
+            if let Some(state) = scope.get(name) {
+                return Some(state);
+            }
+            scope.states.iter().find_map(|state| match &state.kind {
+                Kind::Parallel { branches } => branches.iter().find_map(|b| find(b, name)),
+                Kind::Map(map) => find(&map.processor, name),
+                _ => None,
+            })
+        }
+        find(&self.states, name)
+    }
+}
+
 /// A set of states with a start: the machine itself, a Parallel branch or a Map processor.
 #[derive(Debug, Clone)]
 pub struct Scope {

@@ -356,3 +356,19 @@ fn the_order_processing_example_has_only_the_expected_lints() {
         ["ASL035", "ASL035", "ASL035", "ASL035", "LINT002", "LINT003", "LINT003", "LINT003"]
     );
 }
+
+#[test]
+fn a_state_is_found_by_name_in_any_scope_with_its_key_in_the_text() {
+    // "Pass" is also a Parameters key before the state of that name: the span, not a text
+    // search, says where the state is.
+    let text = r#"{"StartAt": "P", "States": {
+  "P": {"Type": "Parallel", "Parameters": {"Inner": 1}, "End": true, "Branches": [
+    {"StartAt": "Inner", "States": {"Inner": {"Type": "Pass", "End": true}}}]}}}"#;
+    let loaded = load(text, &LoadOptions::default());
+    let machine = loaded.machine.as_ref().expect("valid");
+    let inner = machine.state_named("Inner").expect("found in the branch");
+    let span = loaded.spans.key_span(&inner.pointer);
+    assert_eq!(&text[span.start..span.end], "\"Inner\"");
+    assert!(span.start > text.find("\"Inner\": 1").unwrap());
+    assert!(machine.state_named("Nowhere").is_none());
+}

@@ -125,7 +125,7 @@ pub fn GraphView() -> impl IntoView {
                 pg.selected.set(Some(id_for_click.clone()));
                 if let Some(offset) = pg
                     .analysis
-                    .with_untracked(|a| find_state_offset(&a.source, &id_for_click))
+                    .with_untracked(|a| a.state_offset(&id_for_click))
                 {
                     pg.jump_to.set(Some(offset));
                 }
@@ -222,12 +222,4 @@ fn laid<T>(
     part: impl Fn(&stepwise_graph::Layout) -> Vec<T>,
 ) -> Vec<T> {
     drawing.with(|d| d.as_ref().map(part).unwrap_or_default())
-}
-
-/// Byte offset of `"name":` in the definition text (where a click on a state should jump).
-fn find_state_offset(text: &str, name: &str) -> Option<usize> {
-    let key = serde_json::to_string(name).ok()?;
-    text.match_indices(&key)
-        .map(|(i, _)| i)
-        .find(|&i| text[i + key.len()..].trim_start().starts_with(':'))
 }

@@ -102,7 +102,10 @@ fn Substitutions() -> impl IntoView {
 #[component]
 fn MocksTab() -> impl IntoView {
     let pg = use_playground();
-    let cases = Memo::new(move |_| pg.mocks.with(|m| stepwise_engine::mock::test_cases(m)));
+    let cases = Memo::new(move |_| {
+        pg.mocks
+            .with(|m| stepwise_engine::mock::test_cases(m, None))
+    });
     view! {
         <h3>"Mocked task responses"</h3>
         <p class="hint">"AWS Step Functions Local MockConfigFile format. Tasks without a mock pass their input through."</p>

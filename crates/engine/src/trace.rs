@@ -308,6 +308,42 @@ pub fn merge_map_runs(
     progress.extend(runs);
 }
 
+/// What the history says about the machine after its first `cursor` events: what the graph
+/// shows at a point of the trace.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Snapshot {
+    /// Every state touched so far, with how it stands (distributed Maps' children included
+    /// once their Map Run has ended; waiting callbacks at the end of the history).
+    pub statuses: BTreeMap<String, StateStatus>,
+    /// Per Map state: iterations (or Map Run children) finished, and in all.
+    pub map_progress: BTreeMap<String, (usize, usize)>,
+    /// The transitions taken, as (from, to) state names, each once.
+    pub transitions: Vec<(String, String)>,
+}
+
+impl Snapshot {
+    /// The snapshot after the first `cursor` events of `history`, whose distributed Maps ran
+    /// `children` and which ends waiting on `waiting` callback tasks.
+    pub fn at(
+        history: &[Event],
+        cursor: usize,
+        children: &[ChildExecution],
+        waiting: &[crate::Pending],
+    ) -> Snapshot {
+        let mut statuses = self::statuses(history, cursor);
+        let mut map_progress = self::map_progress(history, cursor);
+        merge_map_runs(history, cursor, children, &mut statuses, &mut map_progress);
+        if cursor >= history.len() {
+            mark_waiting(&mut statuses, waiting.iter().map(|p| p.state.clone()));
+        }
+        Snapshot {
+            statuses,
+            map_progress,
+            transitions: transitions_taken(history, cursor),
+        }
+    }
+}
+
 /// How bad an outcome is, to show the worst of many.
 fn severity(status: StateStatus) -> u8 {
     match status {
@@ -347,6 +383,101 @@ mod tests {
             variables(history, history.len()),
             serde_json::json!({"n": 2, "who": "ada"})
         );
+    }
+
+    fn run(definition: serde_json::Value, mocks: Option<serde_json::Value>) -> Execution {
+        let machine = load(&definition.to_string(), &LoadOptions::default())
+            .machine
+            .unwrap();
+        let options = Options {
+            mocks: mocks.map(|m| crate::mock::load(&m.to_string(), None, "T").unwrap()),
+            ..Options::default()
+        };
+        Execution::start(machine.into(), serde_json::json!({}), options)
+    }
+
+    /// The cursor just after the first event of `kind` (for `state`, when given).
+    fn after(history: &[Event], kind: EventType, state: Option<&str>) -> usize {
+        history
+            .iter()
+            .position(|e| e.kind == kind && state.is_none_or(|s| e.state_name() == Some(s)))
+            .unwrap()
+            + 1
+    }
+
+    #[test]
+    fn a_snapshot_of_a_parallel_follows_its_branches() {
+        let definition = serde_json::json!({"StartAt": "P", "States": {
+            "P": {"Type": "Parallel", "Next": "Done", "Branches": [
+                {"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 5, "End": true}}},
+                {"StartAt": "F", "States": {"F": {"Type": "Fail", "Error": "Boom"}}}],
+              "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Done"}]},
+            "Done": {"Type": "Succeed"}}});
+        let execution = run(definition, None);
+        let history = execution.history();
+        let entered = Snapshot::at(
+            history,
+            after(history, EventType::ParallelStateEntered, None),
+            &[],
+            &[],
+        );
+        assert_eq!(entered.statuses.get("P"), Some(&StateStatus::Active));
+        assert!(entered.transitions.is_empty());
+        let branch_failed = Snapshot::at(
+            history,
+            after(history, EventType::FailStateEntered, None),
+            &[],
+            &[],
+        );
+        assert_eq!(branch_failed.statuses.get("F"), Some(&StateStatus::Active));
+        assert_eq!(branch_failed.statuses.get("P"), Some(&StateStatus::Active));
+        let end = Snapshot::at(history, history.len(), &[], &[]);
+        assert_eq!(end.statuses.get("P"), Some(&StateStatus::Caught));
+        assert_eq!(end.statuses.get("F"), Some(&StateStatus::Failed));
+        assert_eq!(end.statuses.get("Done"), Some(&StateStatus::Succeeded));
+        assert_eq!(end.transitions, [("P".to_owned(), "Done".to_owned())]);
+    }
+
+    #[test]
+    fn a_snapshot_of_a_distributed_map_counts_children_and_merges_them_when_the_run_ends() {
+        let definition = serde_json::json!({"StartAt": "M", "States": {"M": {"Type": "Map", "End": true,
+            "ItemReader": {"Resource": "arn:aws:states:::s3:getObject",
+                "ReaderConfig": {"InputType": "JSON"}, "Parameters": {"Bucket": "b", "Key": "k"}},
+            "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+                "StartAt": "Handle", "States": {"Handle": {"Type": "Pass", "End": true}}}}}});
+        let mocks = serde_json::json!({"StateMachines": {"S": {"TestCases": {"T": {"M": "Items"}}}},
+            "MockedResponses": {"Items": {"0": {"Return": [1, 2, 3]}}}});
+        let execution = run(definition, Some(mocks));
+        let (history, children) = (execution.history(), execution.children());
+        assert_eq!(children.len(), 3);
+        let started = Snapshot::at(
+            history,
+            after(history, EventType::MapRunStarted, None),
+            children,
+            &[],
+        );
+        assert_eq!(started.map_progress.get("M"), Some(&(0, 3)));
+        assert_eq!(
+            started.statuses.get("Handle"),
+            None,
+            "children show once their run ends"
+        );
+        let end = Snapshot::at(history, history.len(), children, &[]);
+        assert_eq!(end.map_progress.get("M"), Some(&(3, 3)));
+        assert_eq!(end.statuses.get("Handle"), Some(&StateStatus::Succeeded));
+        assert_eq!(end.statuses.get("M"), Some(&StateStatus::Succeeded));
+    }
+
+    #[test]
+    fn a_snapshot_at_the_end_marks_waiting_callbacks() {
+        let definition = serde_json::json!({"StartAt": "T", "States": {"T": {"Type": "Task",
+            "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken", "End": true}}});
+        let execution = run(definition, None);
+        let history = execution.history();
+        let end = Snapshot::at(history, history.len(), &[], execution.pending());
+        assert_eq!(end.statuses.get("T"), Some(&StateStatus::Waiting));
+        let before = Snapshot::at(history, history.len() - 1, &[], execution.pending());
+        assert_eq!(before.statuses.get("T"), Some(&StateStatus::Active));
     }
 
     #[test]

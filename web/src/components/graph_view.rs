@@ -3,7 +3,7 @@
 //! (and put the editor's caret on its definition).
 
 use leptos::prelude::*;
-use stepwise_engine::trace::{self, StateStatus};
+use stepwise_engine::trace::{Snapshot, StateStatus};
 use stepwise_graph::layout::{LaidEdge, LaidNode};
 use stepwise_graph::{EdgeKind, NodeKind};
 
@@ -51,30 +51,17 @@ pub fn GraphView() -> impl IntoView {
         }
         size
     });
-    // Statuses and Map progress at the cursor, distributed Maps' children included.
+    // What the trace says at the cursor (the engine reads the history; this only draws it).
     let at_cursor = Memo::new(move |_| {
         pg.run.with(|run| {
-            run.as_ref().map_or_else(Default::default, |r| {
-                let cursor = pg.cursor.get();
-                let mut statuses = trace::statuses(&r.events, cursor);
-                let mut progress = trace::map_progress(&r.events, cursor);
-                trace::merge_map_runs(&r.events, cursor, &r.children, &mut statuses, &mut progress);
-                if cursor >= r.events.len() {
-                    trace::mark_waiting(&mut statuses, r.pending.iter().map(|p| p.state.clone()));
-                }
-                (statuses, progress)
+            run.as_ref().map_or_else(Snapshot::default, |r| {
+                Snapshot::at(&r.events, pg.cursor.get(), &r.children, &r.pending)
             })
         })
     });
-    let statuses = Memo::new(move |_| at_cursor.with(|(statuses, _)| statuses.clone()));
-    let taken = Memo::new(move |_| {
-        pg.run.with(|run| {
-            run.as_ref()
-                .map(|r| trace::transitions_taken(&r.events, pg.cursor.get()))
-                .unwrap_or_default()
-        })
-    });
-    let progress = Memo::new(move |_| at_cursor.with(|(_, progress)| progress.clone()));
+    let statuses = Memo::new(move |_| at_cursor.with(|s| s.statuses.clone()));
+    let taken = Memo::new(move |_| at_cursor.with(|s| s.transitions.clone()));
+    let progress = Memo::new(move |_| at_cursor.with(|s| s.map_progress.clone()));
     let has_drawing = Memo::new(move |_| pg.drawing.with(Option::is_some));
     let drag = RwSignal::new(None::<(i32, i32)>);
     let on_wheel = move |ev: web_sys::WheelEvent| {

@@ -301,13 +301,27 @@ impl<'de> Deserialize<'de> for Event {
     }
 }
 
-/// Shares equal texts between events.
+/// Shares equal texts between events: names through a set, payloads with the payload
+/// before them (a loop over the same data); unique payloads are not worth hashing.
 #[derive(Debug, Default)]
 pub(crate) struct Interner {
     texts: HashSet<Arc<str>>,
+    last_payload: Option<Arc<str>>,
 }
 
 impl Interner {
+    /// The shared copy of the payload `text`.
+    pub fn payload(&mut self, text: String) -> Arc<str> {
+        match &self.last_payload {
+            Some(last) if **last == *text => last.clone(),
+            _ => {
+                let shared: Arc<str> = Arc::from(text);
+                self.last_payload = Some(shared.clone());
+                shared
+            }
+        }
+    }
+
     /// The shared copy of `text`.
     pub fn text(&mut self, text: &str) -> Arc<str> {
         if let Some(shared) = self.texts.get(text) {

@@ -11,6 +11,7 @@ mod task;
 use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
@@ -82,6 +83,9 @@ pub(crate) struct Runner<'m> {
     pub children: Vec<ChildExecution>,
     /// Objects ResultWriters wrote: (bucket, key, content).
     pub written: Vec<(String, String, Value)>,
+    /// The text of the output the last state exit recorded: the next state of its scope
+    /// takes that very value as input, so its entered event shares the text.
+    last_output: Option<Arc<str>>,
 }
 
 impl<'m> Runner<'m> {
@@ -111,6 +115,7 @@ impl<'m> Runner<'m> {
             unmocked: Vec::new(),
             children: Vec::new(),
             written: Vec::new(),
+            last_output: None,
         }
     }
 
@@ -240,13 +245,15 @@ impl<'m> Runner<'m> {
         vars: &mut Vars,
     ) -> Result<Value, Stop> {
         let mut index = scope.start;
+        let mut input_text = None;
         loop {
             let state = &scope.states[index];
-            let (output, next) = self.run_state(state, input, vars)?;
+            let (output, next) = self.run_state(state, input, input_text.take(), vars)?;
             match next {
                 Transition::Next(_, i) => {
                     index = i;
                     input = output;
+                    input_text = self.last_output.take();
                 }
                 Transition::End => return Ok(output),
             }
@@ -272,10 +279,12 @@ impl<'m> Runner<'m> {
 
     /// Run one state: enter, attempt (with retries), exit or catch. Returns the output and
     /// where to go next.
+    /// `input_text` is the input's compact JSON, when a previous event already wrote it.
     fn run_state(
         &mut self,
         state: &'m State,
         input: Value,
+        input_text: Option<Arc<str>>,
         vars: &mut Vars,
     ) -> Result<(Value, Transition), Stop> {
         self.transitions += 1;
@@ -284,9 +293,10 @@ impl<'m> Runner<'m> {
         let entered_id = self
             .history
             .emit_fields(EventType::entered(state_type), self.now, |i| {
+                let text = input_text.unwrap_or_else(|| i.payload(compact(&input)));
                 Box::new([
                     ("name", Field::Text(i.text(&state.name))),
-                    ("input", Field::Payload(i.text(&compact(&input)))),
+                    ("input", Field::Payload(text)),
                 ])
             });
         let mut facts = StateFacts {
@@ -372,12 +382,23 @@ impl<'m> Runner<'m> {
         next: Transition,
         assigned: &[(String, Value)],
     ) -> (Value, Transition) {
-        if let Some(kind) = EventType::exited(state.kind.state_type()) {
-            self.history.emit_fields(kind, self.now, |i| {
-                exited_fields(i, &state.name, &output, assigned)
-            });
-        }
+        self.emit_exited(state, &output, assigned);
         (output, next)
+    }
+
+    /// A state's exit event (a Fail state has none), keeping its output text for the next
+    /// state's entered event.
+    fn emit_exited(&mut self, state: &State, output: &Value, assigned: &[(String, Value)]) {
+        self.last_output = None;
+        if let Some(kind) = EventType::exited(state.kind.state_type()) {
+            let mut text = None;
+            self.history.emit_fields(kind, self.now, |i| {
+                let shared = i.payload(compact(output));
+                text = Some(shared.clone());
+                exited_fields(i, &state.name, shared, assigned)
+            });
+            self.last_output = text;
+        }
     }
 
     /// Milliseconds to wait before the next attempt, or `None` when no retrier applies.
@@ -440,11 +461,7 @@ impl<'m> Runner<'m> {
         for (name, value) in &assigned {
             vars.insert(name.clone(), value.clone());
         }
-        if let Some(kind) = EventType::exited(state.kind.state_type()) {
-            self.history.emit_fields(kind, self.now, |i| {
-                exited_fields(i, &state.name, &output, &assigned)
-            });
-        }
+        self.emit_exited(state, &output, &assigned);
         Ok((output, catcher.next.clone()))
     }
 
@@ -547,12 +564,12 @@ impl ContextSource for Ctx<'_, '_> {
 fn exited_fields(
     interner: &mut Interner,
     name: &str,
-    output: &Value,
+    output: Arc<str>,
     assigned: &[(String, Value)],
 ) -> Box<[(&'static str, Field)]> {
     let mut fields = vec![
         ("name", Field::Text(interner.text(name))),
-        ("output", Field::Payload(interner.text(&compact(output)))),
+        ("output", Field::Payload(output)),
     ];
     if !assigned.is_empty() {
         let vars: serde_json::Map<String, Value> = assigned

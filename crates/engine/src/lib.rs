@@ -26,18 +26,18 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
-pub mod choice;
+mod choice;
 pub mod cost;
-pub mod env;
+mod env;
 pub mod expect;
-pub mod failure;
-pub mod history;
+mod failure;
+mod history;
 pub mod intrinsics;
-pub mod items;
+mod items;
 pub mod jsonata;
 pub mod jsonpath;
 pub mod mock;
-pub mod payload;
+mod payload;
 mod run;
 mod start;
 pub mod trace;
@@ -51,7 +51,7 @@ use stepwise_asl::model::StateMachine;
 use stepwise_asl::MachineType;
 
 pub use failure::Failure;
-pub use history::{Event, EventType, HistoryMode};
+pub use history::{Event, EventType, Field, HistoryMode};
 pub use mock::TestCase;
 pub use start::{start, MockChoice, RunRequest, StartError};
 

@@ -224,7 +224,7 @@ fn machine_test_cases<'a>(
 
 /// Write a response for `state` into a mock config (its JSON text): `calls` is a call index
 /// ("0") or range ("1-2"); the test case (created if missing, in the first state machine)
-/// maps the state to its response set (created as "<state>Response" if it has none).
+/// maps the state to its response set (created as `"<state>Response"` if it has none).
 /// Returns the new text, pretty-printed, or why the config cannot take it.
 pub fn add_response(
     config: &str,

@@ -2,6 +2,7 @@
 //! catches, variables and the virtual clock. Parallel branches and Map iterations run one
 //! after another, as AWS records them for inline processing.
 
+mod containers;
 mod distributed;
 mod fanout;
 mod flow;

@@ -5,6 +5,17 @@ use stepwise_asl::Severity;
 
 use crate::app::use_playground;
 
+/// What a code means, and the code AWS gives the same finding (from the one table of codes).
+fn code_title(code: &str) -> String {
+    match stepwise_asl::codes::lookup(code) {
+        Some(c) => match c.aws {
+            Some(aws) => format!("{}; AWS reports it as {aws}", c.title),
+            None => format!("{} (a Stepwise lint; AWS does not report it)", c.title),
+        },
+        None => String::new(),
+    }
+}
+
 /// Diagnostics under the editor.
 #[component]
 pub fn Problems() -> impl IntoView {
@@ -23,7 +34,7 @@ pub fn Problems() -> impl IntoView {
                             <li class=class on:click=move |_| pg.jump_to.set(Some(offset))>
                                 <span class="where">{format!("{}:{}", d.start.line, d.start.column)}</span>
                                 <span class="message">{d.message.clone()}</span>
-                                <span class="code">{d.code}</span>
+                                <span class="code" title=code_title(d.code)>{d.code}</span>
                                 {d.hint.clone().map(|h| view! { <span class="hint">{h}</span> })}
                             </li>
                         }

@@ -140,6 +140,13 @@ pub fn parse(text: &str) -> Result<Path, PathError> {
     nesting_within_limit(text)?;
     let mut parser = Parser { text, pos: 0 };
     let path = parser.path()?;
+    // A path writes (ResultPath) or reads as deep as it has steps: held to the JSON limit.
+    if path.steps.len() > crate::depth::MAX_JSON_DEPTH {
+        return Err(PathError {
+            message: format!("has more than {} steps", crate::depth::MAX_JSON_DEPTH),
+            offset: 0,
+        });
+    }
     parser.skip_ws();
     if parser.pos != text.len() {
         return Err(parser.error("unexpected characters after the path"));

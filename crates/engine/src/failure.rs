@@ -4,6 +4,10 @@
 /// error, and no Catch can take it.
 pub const BUDGET_ERROR: &str = "Stepwise.TransitionBudgetExceeded";
 
+/// The error a run ends with when its recorded history holds more text than the simulator
+/// keeps.
+pub const HISTORY_BUDGET_ERROR: &str = "Stepwise.HistoryBudgetExceeded";
+
 /// The error a state fails with when its output nests deeper than the simulator handles.
 pub const NESTING_ERROR: &str = "Stepwise.NestingLimitExceeded";
 

@@ -307,6 +307,8 @@ impl<'de> Deserialize<'de> for Event {
 pub(crate) struct Interner {
     texts: HashSet<Arc<str>>,
     last_payload: Option<Arc<str>>,
+    /// Bytes of text stored so far (each shared text once).
+    pub bytes: usize,
 }
 
 impl Interner {
@@ -315,6 +317,7 @@ impl Interner {
         match &self.last_payload {
             Some(last) if **last == *text => last.clone(),
             _ => {
+                self.bytes += text.len();
                 let shared: Arc<str> = Arc::from(text);
                 self.last_payload = Some(shared.clone());
                 shared
@@ -327,6 +330,7 @@ impl Interner {
         if let Some(shared) = self.texts.get(text) {
             return shared.clone();
         }
+        self.bytes += text.len();
         let shared: Arc<str> = Arc::from(text);
         self.texts.insert(shared.clone());
         shared

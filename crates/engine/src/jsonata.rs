@@ -12,6 +12,7 @@ use jsonata_core::value::JValue;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use serde_json::Value;
+use stepwise_asl::depth::MAX_JSON_DEPTH;
 
 use crate::env::Vars;
 use crate::failure::Failure;
@@ -62,6 +63,9 @@ impl Jsonata {
         }
         let options = jsonata_core::evaluator::EvaluatorOptions {
             max_stack_depth: Some(MAX_EVALUATION_DEPTH),
+            // An endless tail recursion never deepens the stack. Natively a run stops after
+            // this long (in the browser, Stop ends the worker; wasm has no clock to read).
+            timeout_ms: cfg!(not(target_arch = "wasm32")).then_some(EVALUATION_TIMEOUT_MS),
             ..Default::default()
         };
         let mut evaluator = Evaluator::with_options(context, options);
@@ -72,6 +76,12 @@ impl Jsonata {
             .map_err(|e| Failure::query(describe(&e)))?;
         if result.is_function() {
             return Err(Failure::query(UNSUPPORTED_RESULT));
+        }
+        if deeper_than(&result, MAX_JSON_DEPTH) {
+            return Err(Failure::new(
+                crate::failure::NESTING_ERROR,
+                format!("The JSONata expression returned a value nested more than {MAX_JSON_DEPTH} levels deep. This is a limit of Stepwise, not of AWS."),
+            ));
         }
         Ok((!result.is_undefined()).then(|| integral_numbers(Value::from(&result))))
     }
@@ -94,6 +104,25 @@ impl Jsonata {
 /// How deeply a JSONata evaluation may nest (recursive functions above all): deeper ones
 /// fail with D1011 instead of overflowing the stack, which in wasm is 1 MiB.
 pub const MAX_EVALUATION_DEPTH: usize = 500;
+
+/// How long one JSONata evaluation may take natively (JSONata error D1012 after it).
+pub const EVALUATION_TIMEOUT_MS: u64 = 10_000;
+
+/// Does `value` nest arrays and objects more than `max` levels deep? Checked without
+/// recursion before the (recursive) conversion to JSON.
+fn deeper_than(value: &JValue, max: usize) -> bool {
+    let mut stack = vec![(value, 1usize)];
+    while let Some((value, depth)) = stack.pop() {
+        match value {
+            JValue::Array(items) if depth > max => return true,
+            JValue::Object(_) if depth > max => return true,
+            JValue::Array(items) => stack.extend(items.iter().map(|v| (v, depth + 1))),
+            JValue::Object(map) => stack.extend(map.values().map(|v| (v, depth + 1))),
+            _ => {}
+        }
+    }
+    false
+}
 
 /// The cause of an expression that yields a function: no JSON value can hold it.
 pub(crate) const UNSUPPORTED_RESULT: &str = "returned an unsupported result type.";
@@ -305,6 +334,11 @@ pub fn evaluate_document(
     let result = evaluator
         .evaluate(&ast, &document.0)
         .map_err(|e| coded(e.message().to_owned()))?;
+    if deeper_than(&result, MAX_JSON_DEPTH) {
+        return Err(coded(format!(
+            "The result is nested more than {MAX_JSON_DEPTH} levels deep"
+        )));
+    }
     Ok((!result.is_undefined()).then(|| integral_numbers(Value::from(&result))))
 }
 

@@ -62,6 +62,9 @@ pub const DEFAULT_START_MILLIS: i64 = 1_767_225_600_000;
 /// full history stays far below 1 GB, natively and in the browser.
 pub const DEFAULT_MAX_TRANSITIONS: u64 = 100_000;
 
+/// The default bound on the text a recorded history holds: 256 MiB.
+pub const DEFAULT_MAX_HISTORY_BYTES: usize = 256 << 20;
+
 /// How to run an execution.
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -88,6 +91,9 @@ pub struct Options {
     /// The simulator's budget of state transitions, so a machine that never ends stops
     /// (EXPRESS executions have no event quota). Not an AWS limit.
     pub max_transitions: u64,
+    /// The most text (inputs, outputs, causes) a recorded history may hold: the simulator's
+    /// bound on the memory of a run, whatever its payloads. Not an AWS limit.
+    pub max_history_bytes: usize,
 }
 
 impl Default for Options {
@@ -104,6 +110,7 @@ impl Default for Options {
             strict_mocks: false,
             history: HistoryMode::Full,
             max_transitions: DEFAULT_MAX_TRANSITIONS,
+            max_history_bytes: DEFAULT_MAX_HISTORY_BYTES,
         }
     }
 }

@@ -71,6 +71,9 @@ impl Evaluator<'_> {
             seed: rand::Rng::gen(&mut *self.env.rng.borrow_mut()),
         };
         self.jsonata.evaluate(expression, &scope).map_err(|f| {
+            if f.is_terminal() {
+                return f;
+            }
             let what = if f.cause == crate::jsonata::UNSUPPORTED_RESULT {
                 f.cause
             } else {

@@ -132,3 +132,65 @@ fn runaway_jsonata_recursion_fails_the_state_instead_of_the_process() {
     assert_eq!(failure.error, "States.QueryEvaluationError");
     assert!(failure.cause.contains("D1011"), "{}", failure.cause);
 }
+
+// Found by fuzzing (fuzz/): each ended in a stack overflow, a hang or unbounded memory.
+
+#[test]
+fn a_result_path_deeper_than_the_nesting_limit_is_refused_when_loaded() {
+    let definition = json!({"StartAt": "A", "States": {
+        "A": {"Type": "Pass", "ResultPath": format!("${}", ".a".repeat(150_000)), "End": true}}});
+    let loaded = load(&definition.to_string(), &LoadOptions::default());
+    let error = loaded.errors().next().expect("refused");
+    assert!(
+        error
+            .message
+            .contains(&format!("more than {MAX_JSON_DEPTH} steps")),
+        "{}",
+        error.message
+    );
+}
+
+#[test]
+fn a_jsonata_result_deeper_than_the_nesting_limit_fails_the_state() {
+    let definition = json!({"QueryLanguage": "JSONata", "StartAt": "A", "States": {
+        "A": {"Type": "Pass", "Output": "{% $reduce([1..30000], function($a, $v) { {\"a\": $a} }, 1) %}", "End": true}}});
+    let execution = run(definition, Options::default());
+    assert_eq!(
+        execution.failure().unwrap().error,
+        "Stepwise.NestingLimitExceeded"
+    );
+}
+
+#[test]
+fn an_endless_jsonata_tail_recursion_times_out() {
+    let definition = json!({"QueryLanguage": "JSONata", "StartAt": "A", "States": {
+        "A": {"Type": "Pass", "Output": "{% ($f := function() { $f() }; $f()) %}", "End": true}}});
+    let execution = run(definition, Options::default());
+    let failure = execution.failure().unwrap();
+    assert_eq!(failure.error, "States.QueryEvaluationError");
+    assert!(failure.cause.contains("D1012"), "{}", failure.cause);
+}
+
+#[test]
+fn a_loop_whose_causes_grow_stops_at_the_history_budget() {
+    // Each caught ResultPath failure quotes the whole input in its cause, which the next
+    // iteration carries: the history grows by the square of the iterations.
+    let definition = json!({"StartAt": "S0", "States": {
+        "S0": {"Type": "Parallel", "Branches": [{"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}],
+               "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "S1", "ResultPath": "$.error"}], "Next": "S1"},
+        "S1": {"Type": "Parallel", "Branches": [{"StartAt": "Q", "States": {"Q": {"Type": "Succeed"}}}],
+               "ResultPath": "$.r", "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "S0"}], "End": true}}});
+    let options = Options {
+        machine_type: stepwise_asl::MachineType::Express,
+        max_history_bytes: 4 << 20,
+        ..Options::default()
+    };
+    let execution = run(definition, options);
+    let failure = execution.failure().unwrap();
+    assert_eq!(failure.error, "Stepwise.HistoryBudgetExceeded");
+    assert!(
+        failure.cause.contains("more than 4 MB"),
+        "{}",
+        failure.cause
+    );
+}

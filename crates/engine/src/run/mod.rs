@@ -266,6 +266,15 @@ impl<'m> Runner<'m> {
         if standard && self.history.count >= MAX_HISTORY_EVENTS {
             return Err(Failure::runtime(format!("The execution reached the maximum number of history events ({MAX_HISTORY_EVENTS}).")));
         }
+        if self.history.interner.bytes > self.options.max_history_bytes {
+            return Err(Failure::new(
+                crate::failure::HISTORY_BUDGET_ERROR,
+                format!(
+                    "The execution's history holds more than {} MB of inputs, outputs and causes. This is a limit of Stepwise, not of AWS: run it without history (--history none) to go further.",
+                    self.options.max_history_bytes >> 20
+                ),
+            ));
+        }
         if self.transitions > self.options.max_transitions {
             return Err(Failure::new(
                 crate::failure::BUDGET_ERROR,

@@ -101,6 +101,18 @@ const loop = await page.evaluate(() => {
 });
 console.log(`wasm counter loop: ${loop[1]} transitions in ${loop[0].toFixed(1)} ms = ${(loop[1] / loop[0] / 1000).toFixed(2)} M transitions/s`);
 
+// The endless loop at the default budget, full history, on a fresh page: the growth of the
+// wasm memory is the run's peak (wasm memory never shrinks).
+{
+  const fresh = await browser.newPage();
+  await fresh.goto(url + '?memory');
+  await fresh.waitForSelector('g.node');
+  const started = Date.now();
+  const grown = await fresh.evaluate(() => window.wasmBindings.bench_endless_loop_memory());
+  console.log(`endless loop at the default budget, full history, in wasm: ${(grown / 1e6).toFixed(1)} MB of wasm memory at its peak (${Date.now() - started} ms)`);
+  await fresh.close();
+}
+
 for (const size of [36, 143, 430]) {
   const [ms, crossings] = await page.evaluate((size) => {
     let best = Infinity, crossings = 0;

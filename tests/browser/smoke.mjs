@@ -270,6 +270,29 @@ await check('names, errors and causes are shown as text, never as HTML', async (
   if (!(await page.locator('.run-error').textContent()).includes('<img')) throw new Error('the error is not shown as text');
 });
 
+await check('a definition nested 100,000 levels deep gets a diagnostic, not a crash', async () => {
+  await page.goto(url);
+  await page.locator('textarea.definition').fill('['.repeat(100000) + ']'.repeat(100000));
+  await page.waitForSelector('.verdict.invalid');
+  const message = await text('.problems li.error .message');
+  if (!message.includes('nested more than 128 levels')) throw new Error(`message: ${message}`);
+});
+
+await check('what is typed survives closing the page mid-edit', async () => {
+  const editing = await page.context().newPage();
+  await editing.goto(url);
+  await editing.waitForSelector('textarea.definition');
+  const marker = `"Comment": "typed just before closing ${Date.now()}", `;
+  const value = await editing.locator('textarea.definition').inputValue();
+  await editing.locator('textarea.definition').fill(value.replace('{', `{${marker}`));
+  await editing.close({ runBeforeUnload: true });
+  const reopened = await page.context().newPage();
+  await reopened.goto(url);
+  await reopened.waitForSelector('textarea.definition');
+  if (!(await reopened.locator('textarea.definition').inputValue()).includes(marker)) throw new Error('the last edit was lost');
+  await reopened.close();
+});
+
 await check('the site runs under its Content-Security-Policy, with no inline script', async () => {
   const html = await readFile(join(dist, 'index.html'), 'utf8');
   const policy = /http-equiv="Content-Security-Policy" content="([^"]+)"/.exec(html)?.[1] ?? '';

@@ -7,6 +7,7 @@ use serde_json::json;
 use stepwise_asl::{load, LoadOptions, MachineType};
 use stepwise_engine::{Execution, HistoryMode, Options};
 use wasm_bindgen::prelude::wasm_bindgen;
+use wasm_bindgen::JsCast;
 
 const COUNTER_LOOP: &str = r#"{
   "StartAt": "Check",
@@ -31,6 +32,33 @@ pub fn bench_counter_loop() -> f64 {
         ..Options::default()
     };
     Execution::start(Rc::new(machine), json!({ "i": 0 }), options).transitions() as f64
+}
+
+/// Run a loop that never ends (EXPRESS, full history) until the default transition budget
+/// stops it, as the engine worker would; returns how much the wasm memory grew, in bytes
+/// (wasm memory never shrinks, so on a fresh page this is the run's peak).
+#[wasm_bindgen]
+pub fn bench_endless_loop_memory() -> f64 {
+    let text = r#"{"StartAt": "A", "States": {
+        "A": {"Type": "Pass", "Next": "B"},
+        "B": {"Type": "Choice", "Choices": [{"Variable": "$.done", "IsPresent": true, "Next": "C"}], "Default": "A"},
+        "C": {"Type": "Succeed"}}}"#;
+    let machine = load(text, &LoadOptions::default())
+        .machine
+        .expect("the loop is valid");
+    let before = wasm_memory_bytes();
+    let options = Options {
+        machine_type: MachineType::Express,
+        ..Options::default()
+    };
+    let execution = Execution::start(Rc::new(machine), json!({}), options);
+    assert_eq!(execution.event_count(), 200_002, "the budget stops the loop");
+    wasm_memory_bytes() - before
+}
+
+fn wasm_memory_bytes() -> f64 {
+    let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
+    js_sys::ArrayBuffer::from(memory.buffer()).byte_length() as f64
 }
 
 /// Lay out a generated machine of about `states` states; returns the edge crossings.

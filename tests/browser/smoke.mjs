@@ -282,9 +282,8 @@ await check('what is typed survives closing the page mid-edit', async () => {
   const editing = await page.context().newPage();
   await editing.goto(url);
   await editing.waitForSelector('textarea.definition');
-  const marker = `"Comment": "typed just before closing ${Date.now()}", `;
-  const value = await editing.locator('textarea.definition').inputValue();
-  await editing.locator('textarea.definition').fill(value.replace('{', `{${marker}`));
+  const marker = `typed just before closing ${Date.now()}`;
+  await editing.locator('textarea.definition').fill(JSON.stringify({ Comment: marker, StartAt: 'A', States: { A: { Type: 'Succeed' } } }));
   await editing.close({ runBeforeUnload: true });
   const reopened = await page.context().newPage();
   await reopened.goto(url);

@@ -52,7 +52,11 @@ pub fn bench_endless_loop_memory() -> f64 {
         ..Options::default()
     };
     let execution = Execution::start(Rc::new(machine), json!({}), options);
-    assert_eq!(execution.event_count(), 200_002, "the budget stops the loop");
+    assert_eq!(
+        execution.event_count(),
+        200_002,
+        "the budget stops the loop"
+    );
     wasm_memory_bytes() - before
 }
 

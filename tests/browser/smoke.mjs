@@ -107,6 +107,16 @@ await check('the events table, the inspector and the cost tab show the run', asy
   if (!(await text('table.cost')).includes('State transitions')) throw new Error('no cost table');
 });
 
+await check('the Mocks tab runs every test case at once', async () => {
+  await page.selectOption('select[aria-label="Examples"]', examples[1][0]);
+  await page.click('text=Mocks');
+  await page.click('button.run-test-cases');
+  await page.waitForSelector('.test-case-results li', { timeout: 10000 });
+  const results = await page.locator('.test-case-results li').allTextContents();
+  if (results.length < 2 || !results.some((r) => r.includes('SUCCEEDED'))) throw new Error(`results: ${results}`);
+  await page.screenshot({ path: join(shots, 'test-cases.png') });
+});
+
 await check('a distributed Map lists its child executions, each with its history', async () => {
   const distributed = examples.find((e) => e[1] === 'Distributed Map');
   await page.selectOption('select[aria-label="Examples"]', distributed[0]);

@@ -76,6 +76,8 @@ pub struct Playground {
     /// While a new run is being computed: show all of it (Run) or start at its first event
     /// (Step, Play)?
     pub starting: RwSignal<Option<bool>>,
+    /// How each test case of the mock file ended, when they were all run.
+    pub test_cases: RwSignal<Option<Vec<crate::protocol::TestCaseRun>>>,
     /// What the page says about the share link it was opened with.
     pub link_notice: RwSignal<Option<crate::workspace::LinkNotice>>,
     /// What the engine last refused or reported (a callback the API rejects, a stopped run).
@@ -90,22 +92,40 @@ impl Playground {
             return;
         }
         let test_case = self.test_case.get_untracked();
-        let run = stepwise_engine::RunRequest {
-            definition: self.definition.get_untracked(),
-            substitutions: self.substitutions.get_untracked().into_iter().collect(),
-            input: self.input.get_untracked(),
-            mocks: (!test_case.is_empty()).then(|| stepwise_engine::MockChoice {
-                config: self.mocks.get_untracked(),
-                state_machine: None,
-                test_case,
-            }),
-        };
+        let run = self.run_request((!test_case.is_empty()).then_some(test_case));
         self.starting.set(Some(show_all));
         self.send(Request::Start {
             run,
             express: self.express.get_untracked(),
             max_transitions: self.max_transitions.get_untracked(),
         });
+    }
+
+    /// Run every test case of the mock file (the trace keeps the current run).
+    pub fn run_test_cases(&self) {
+        if self.analysis.with_untracked(|a| a.machine.is_none()) {
+            return;
+        }
+        self.test_cases.set(None);
+        self.send(Request::TestAll {
+            run: self.run_request(Some(String::new())),
+            express: self.express.get_untracked(),
+            max_transitions: self.max_transitions.get_untracked(),
+        });
+    }
+
+    /// The workspace as a run request, mocked by `test_case` of the mock file when given.
+    fn run_request(&self, test_case: Option<String>) -> stepwise_engine::RunRequest {
+        stepwise_engine::RunRequest {
+            definition: self.definition.get_untracked(),
+            substitutions: self.substitutions.get_untracked().into_iter().collect(),
+            input: self.input.get_untracked(),
+            mocks: test_case.map(|test_case| stepwise_engine::MockChoice {
+                config: self.mocks.get_untracked(),
+                state_machine: None,
+                test_case,
+            }),
+        }
     }
 
     /// Send a request to the engine (a callback answer, say).
@@ -159,6 +179,7 @@ impl Playground {
                 self.run.set(None);
             }
             Response::Refused(message) => self.notice.set(Some(message)),
+            Response::TestCases(runs) => self.test_cases.set(Some(runs)),
         }
     }
 
@@ -254,6 +275,7 @@ pub fn App() -> impl IntoView {
         starting: RwSignal::new(None),
         notice: RwSignal::new(None),
         link_notice: RwSignal::new(link_notice),
+        test_cases: RwSignal::new(None),
     };
     let host = use_context::<Host>().unwrap_or(Host::Worker);
     playground

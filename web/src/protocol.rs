@@ -33,6 +33,26 @@ pub enum Request {
     },
     /// StopExecution.
     Stop,
+    /// Run every test case of the mock file in `run` (the live run is left as it is).
+    TestAll {
+        /// Definition, input and the mock file (its `test_case` is ignored).
+        run: RunRequest,
+        /// Run as EXPRESS (else STANDARD).
+        express: bool,
+        /// The simulator's budget of state transitions per test case.
+        max_transitions: u64,
+    },
+}
+
+/// How one test case of a mock file ended.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TestCaseRun {
+    /// The test case.
+    pub name: String,
+    /// How its execution ended (`SUCCEEDED`, ...), or `NOT_STARTED`.
+    pub status: String,
+    /// Its error and cause, when it did not succeed.
+    pub error: Option<(String, String)>,
 }
 
 /// How a callback task is answered.
@@ -62,6 +82,8 @@ pub enum Response {
     NotStarted(StartError),
     /// The callback API refused the request (AWS's error name), the run unchanged.
     Refused(String),
+    /// Every test case of the mock file, in the file's order.
+    TestCases(Vec<TestCaseRun>),
 }
 
 /// The worker's side: the live execution and how each request changes it.
@@ -73,22 +95,21 @@ pub struct Session {
 impl Session {
     /// Carry out `request`.
     pub fn handle(&mut self, request: Request) -> Response {
+        if let Request::TestAll {
+            run,
+            express,
+            max_transitions,
+        } = request
+        {
+            return Response::TestCases(test_all(&run, options(express, max_transitions)));
+        }
         if let Request::Start {
             run,
             express,
             max_transitions,
         } = request
         {
-            let options = Options {
-                machine_type: if express {
-                    stepwise_asl::MachineType::Express
-                } else {
-                    stepwise_asl::MachineType::Standard
-                },
-                max_transitions,
-                ..Options::default()
-            };
-            return match stepwise_engine::start(&run, options) {
+            return match stepwise_engine::start(&run, options(express, max_transitions)) {
                 Ok(execution) => {
                     let view = RunView::of(&execution);
                     self.execution = Some(execution);
@@ -104,7 +125,7 @@ impl Session {
             return Response::Refused(ApiError::NotRunning.to_string());
         };
         let outcome = match request {
-            Request::Start { .. } => unreachable!("handled above"),
+            Request::Start { .. } | Request::TestAll { .. } => unreachable!("handled above"),
             Request::Answer { token, reply } => match reply {
                 Reply::Success(output) => execution.send_task_success(&token, output),
                 Reply::Failure { error, cause } => {
@@ -129,6 +150,48 @@ impl Session {
         };
         serde_json::to_string(&response).unwrap_or_default()
     }
+}
+
+fn options(express: bool, max_transitions: u64) -> Options {
+    Options {
+        machine_type: if express {
+            stepwise_asl::MachineType::Express
+        } else {
+            stepwise_asl::MachineType::Standard
+        },
+        max_transitions,
+        ..Options::default()
+    }
+}
+
+/// Run every test case of `run`'s mock file: a test case passes when it succeeds.
+fn test_all(run: &RunRequest, options: Options) -> Vec<TestCaseRun> {
+    let Some(mocks) = &run.mocks else {
+        return Vec::new();
+    };
+    stepwise_engine::mock::test_cases(&mocks.config, None)
+        .into_iter()
+        .map(|name| {
+            let mut request = run.clone();
+            if let Some(choice) = request.mocks.as_mut() {
+                choice.test_case = name.clone();
+            }
+            match stepwise_engine::start(&request, options.clone()) {
+                Ok(execution) => TestCaseRun {
+                    name,
+                    status: execution.status().as_str().to_owned(),
+                    error: execution
+                        .failure()
+                        .map(|f| (f.error.clone(), f.cause.clone())),
+                },
+                Err(error) => TestCaseRun {
+                    name,
+                    status: "NOT_STARTED".to_owned(),
+                    error: Some(("NotStarted".to_owned(), format!("{error:?}"))),
+                },
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -167,5 +230,38 @@ mod tests {
             Response::Refused("ExecutionDoesNotExist".into())
         );
         assert!(matches!(session.handle_text("not json"), t if t.contains("Malformed request")));
+    }
+
+    #[wasm_bindgen_test::wasm_bindgen_test]
+    fn every_test_case_of_the_mock_file_runs_without_touching_the_live_run() {
+        let mut session = Session::default();
+        let run = RunRequest {
+            definition: r#"{"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "End": true}}}"#.into(),
+            input: "{}".into(),
+            mocks: Some(stepwise_engine::MockChoice {
+                config: r#"{"StateMachines": {"M": {"TestCases": {"Works": {"T": "Ok"}, "Breaks": {"T": "Boom"}}}},
+                    "MockedResponses": {"Ok": {"0": {"Return": 1}}, "Boom": {"0": {"Throw": {"Error": "E", "Cause": "C"}}}}}"#.into(),
+                state_machine: None,
+                test_case: String::new(),
+            }),
+            ..RunRequest::default()
+        };
+        let Response::TestCases(runs) = session.handle(Request::TestAll {
+            run,
+            express: false,
+            max_transitions: 100,
+        }) else {
+            panic!("test cases")
+        };
+        let summary: Vec<(&str, &str)> = runs
+            .iter()
+            .map(|r| (r.name.as_str(), r.status.as_str()))
+            .collect();
+        assert_eq!(summary, [("Works", "SUCCEEDED"), ("Breaks", "FAILED")]);
+        assert_eq!(runs[1].error, Some(("E".to_owned(), "C".to_owned())));
+        assert_eq!(
+            session.handle(Request::Stop),
+            Response::Refused("ExecutionDoesNotExist".into())
+        );
     }
 }

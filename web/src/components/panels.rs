@@ -123,6 +123,22 @@ fn MocksTab() -> impl IntoView {
             on:input=move |ev| pg.mocks.set(event_target_value(&ev))></textarea>
         {move || pg.mocks.with(|t| json_error(t)).map(|e| view! { <p class="field-error">{e}</p> })}
         <MockState />
+        <div class="test-cases">
+            <button class="run-test-cases" disabled=move || cases.with(Vec::is_empty) on:click=move |_| pg.run_test_cases()>"Run all test cases"</button>
+            {move || pg.test_cases.get().map(|runs| {
+                let passed = runs.iter().filter(|r| r.status == "SUCCEEDED").count();
+                view! {
+                    <p class="hint">{format!("{passed} of {} succeeded", runs.len())}</p>
+                    <ul class="test-case-results">
+                        {runs.into_iter().map(|r| {
+                            let class = if r.status == "SUCCEEDED" { "passed" } else { "failed" };
+                            let detail = r.error.map(|(error, cause)| format!("{error}: {cause}")).unwrap_or_default();
+                            view! { <li class=class><strong>{r.name}</strong>" "{r.status}" "<span class="detail">{detail}</span></li> }
+                        }).collect_view()}
+                    </ul>
+                }
+            })}
+        </div>
         {move || pg.run_error.with(|e| match e {
             Some(StartError::Mocks(diagnostics)) => Some(view! {
                 <ul class="diagnostics">

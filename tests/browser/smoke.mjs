@@ -5,6 +5,7 @@ import { readFile, mkdir } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
+import { spawnSync } from 'node:child_process';
 
 const require = createRequire(import.meta.url);
 const { chromium } = require('playwright-core');
@@ -88,6 +89,37 @@ for (const [i, [value, name]] of examples.entries()) {
     await page.screenshot({ path: join(shots, `example-${i}.png`) });
   });
 }
+
+// The page runs in the worker what the CLI runs natively: the same history, event by event.
+const cli = join(root, 'target/debug/stepwise');
+const cliHistory = (file, testCase) => {
+  const examples = join(root, 'public/examples');
+  const args = ['run', join(examples, `${file}.asl.json`), '--input-file', join(examples, `${file}.input.json`), '--json'];
+  if (testCase) args.push('--mock-config', join(examples, `${file}.mocks.json`), '--test-case', testCase);
+  const out = spawnSync(cli, args, { encoding: 'utf8', maxBuffer: 1 << 26 });
+  return JSON.parse(out.stdout).history.map((e) => {
+    const details = Object.entries(e).find(([k]) => k.endsWith('EventDetails'))?.[1] ?? {};
+    return [e.type, details.name ?? '', e.timestamp.slice(11, 23)].join(' ');
+  });
+};
+await check('the worker runs every example to the same history as the CLI', async () => {
+  const options = await page.locator('select[aria-label="Examples"] option[data-file]').evaluateAll((all) => all.map((o) => [o.value, o.dataset.file, o.dataset.testCase]));
+  for (const [value, file, testCase] of options) {
+    await page.selectOption('select[aria-label="Examples"]', value);
+    await page.click('button.run');
+    await page.waitForFunction(() => ['SUCCEEDED', 'FAILED', 'WAITING'].includes(document.querySelector('.run-status')?.textContent), null, { timeout: 10000 });
+    await page.click('text=Events');
+    const rows = await page.locator('table.events tr.event').evaluateAll((all) => all.map((r) => {
+      const cells = [...r.querySelectorAll('td')].map((c) => c.textContent);
+      return [cells[1], cells[2], cells[3]].join(' ');
+    }));
+    const expected = cliHistory(file, testCase);
+    const first = expected.findIndex((e, i) => e !== rows[i]);
+    if (rows.length !== expected.length || first !== -1) {
+      throw new Error(`${file}: event ${first + 1} is "${rows[first]}" in the page, "${expected[first]}" from the CLI (${rows.length} vs ${expected.length} events)`);
+    }
+  }
+});
 
 await check('the events table, the inspector and the cost tab show the run', async () => {
   await page.selectOption('select[aria-label="Examples"]', examples[0][0]);

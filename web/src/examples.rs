@@ -4,6 +4,8 @@
 pub struct Example {
     /// Shown in the gallery.
     pub name: &'static str,
+    /// Its files in `public/examples/`: `<file>.asl.json`, `.input.json`, `.mocks.json`.
+    pub file: &'static str,
     /// The ASL definition.
     pub definition: &'static str,
     /// The execution input.
@@ -20,6 +22,7 @@ macro_rules! example {
     ($name:expr, $file:literal, $case:expr, $status:expr) => {
         Example {
             name: $name,
+            file: $file,
             definition: include_str!(concat!("../../public/examples/", $file, ".asl.json")),
             input: include_str!(concat!("../../public/examples/", $file, ".input.json")),
             mocks: include_str!(concat!("../../public/examples/", $file, ".mocks.json")),

@@ -48,7 +48,7 @@ pub fn Header() -> impl IntoView {
                     }
                 >
                     <option value="" selected>"Choose an example…"</option>
-                    {EXAMPLES.iter().enumerate().map(|(i, e)| view! { <option value=i.to_string()>{e.name}</option> }).collect_view()}
+                    {EXAMPLES.iter().enumerate().map(|(i, e)| view! { <option value=i.to_string() data-file=e.file data-test-case=e.test_case>{e.name}</option> }).collect_view()}
                 </select>
             </label>
             <label class="machine-type" title="EXPRESS runs at most five minutes, and some integrations are not allowed">

@@ -121,7 +121,14 @@ pub fn RunControls() -> impl IntoView {
             />
             <span class="event-count">{move || format!("{}/{}", pg.cursor.get(), length())}</span>
             <span class=move || status().0>{move || status().1}</span>
-            {move || error().map(|(error, cause)| view! { <span class="run-error" title=cause>{error}</span> })}
+            {move || error().map(|(error, cause)| {
+                // The simulator's own limits say what to do about them: show that at once.
+                let advice = error.starts_with("Stepwise.").then(|| cause.clone());
+                view! {
+                    <span class="run-error" title=cause>{error}</span>
+                    {advice.map(|advice| view! { <span class="run-advice">{advice}</span> })}
+                }
+            })}
             {move || pg.notice.get().map(|notice| view! { <span class="engine-notice">{notice}</span> })}
             <span class="clock" title="Virtual time of the current event">{clock}</span>
         </div>

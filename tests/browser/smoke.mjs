@@ -15,8 +15,12 @@ const dist = join(root, 'dist');
 const shots = join(root, 'tests/browser/screenshots');
 const types = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css', '.json': 'application/json' };
 
+// dist/ is served at the root and, as a static host would serve a copy, under a sub-path.
+const subPath = '/docs/playground/';
 const server = createServer(async (req, res) => {
-  const path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname)).replace(/^(\.\.[/\\])+/, '');
+  const requested = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+  const unprefixed = requested.startsWith(subPath) ? requested.slice(subPath.length - 1) : requested;
+  const path = normalize(unprefixed).replace(/^(\.\.[/\\])+/, '');
   try {
     const file = join(dist, path.endsWith('/') ? path + 'index.html' : path);
     const body = await readFile(file);
@@ -332,6 +336,16 @@ await check('what is typed survives closing the page mid-edit', async () => {
   await reopened.waitForSelector('textarea.definition');
   if (!(await reopened.locator('textarea.definition').inputValue()).includes(marker)) throw new Error('the last edit was lost');
   await reopened.close();
+});
+
+await check('the site works from a sub-path of a static host, its engine worker included', async () => {
+  const hosted = await page.context().newPage();
+  hosted.on('pageerror', (e) => pageErrors.push(e.message));
+  await hosted.goto(`${url}${subPath.slice(1)}`);
+  await hosted.selectOption('select[aria-label="Examples"]', examples[1][0]);
+  await hosted.click('button.run');
+  await hosted.waitForFunction(() => document.querySelector('.run-status')?.textContent === 'SUCCEEDED', null, { timeout: 10000 });
+  await hosted.close();
 });
 
 await check('the site runs under its Content-Security-Policy, with no inline script', async () => {

@@ -40,9 +40,12 @@ fn serve() -> Result<bool, String> {
     println!("Serving the playground on http://127.0.0.1:8080");
     let status = tools
         .command("trunk")
+        // Trunk's live reload is an inline script, which the page's Content-Security-Policy
+        // refuses: reload by hand after a rebuild.
         .args([
             "serve",
             "--offline",
+            "--no-autoreload",
             "--address",
             "127.0.0.1",
             "--port",

@@ -58,14 +58,9 @@ impl Env<'_> {
     /// failing with Jayway's words, as AWS does, when it is absent.
     pub fn require_path(&self, path: &Path) -> Result<Value, Failure> {
         self.resolve(path)?.ok_or_else(|| {
-            let document = match &path.root {
-                Root::Context => self.context.context(),
-                Root::Variable(name) => self.vars.get(name).cloned().unwrap_or(Value::Null),
-                _ => self.input.clone(),
-            };
             Failure::runtime(format!(
                 "Invalid path '{path}' : {}",
-                crate::payload::not_found(path, &document)
+                crate::payload::not_found(path, &self.document(path))
             ))
         })
     }
@@ -73,16 +68,20 @@ impl Env<'_> {
     /// Like [`Env::resolve`], failing with the AWS message when the path is absent.
     pub fn require(&self, path: &Path, field: &str) -> Result<Value, Failure> {
         self.resolve(path)?.ok_or_else(|| {
-            let document = match &path.root {
-                Root::Context => self.context.context(),
-                Root::Variable(name) => self.vars.get(name).cloned().unwrap_or(Value::Null),
-                _ => self.input.clone(),
-            };
             Failure::runtime(format!(
                 "The JSONPath '{path}' specified for the field '{field}' could not be found in the input '{}'",
-                compact(&document)
+                compact(&self.document(path))
             ))
         })
+    }
+
+    /// The document `path` reads from (for the error when it matches nothing).
+    fn document(&self, path: &Path) -> Value {
+        match &path.root {
+            Root::Context => self.context.context(),
+            Root::Variable(name) => self.vars.get(name).cloned().unwrap_or(Value::Null),
+            _ => self.input.clone(),
+        }
     }
 }
 

@@ -14,7 +14,6 @@ use super::{Ctx, Runner, StateFacts, Stop};
 use crate::env::Vars;
 use crate::failure::Failure;
 use crate::history::EventType;
-use crate::payload;
 
 impl<'m> Runner<'m> {
     /// Parallel and Map: run the branches or iterations, then process the array of outputs.
@@ -27,27 +26,12 @@ impl<'m> Runner<'m> {
     ) -> Result<Attempt, Stop> {
         let jsonata = state.query_language == QueryLanguage::Jsonata;
         let states = jsonata.then(|| self.states_var(&input, None, None, facts));
-        let effective: Value = {
+        let effective = {
             let ctx = Ctx {
                 runner: self,
                 facts,
             };
-            if jsonata {
-                match &state.arguments {
-                    Some(t) => self
-                        .evaluator(&input, vars, &ctx, states.as_ref())
-                        .template(t, "Arguments")?,
-                    None => input.as_ref().clone(),
-                }
-            } else {
-                let selected = payload::select(&state.input_path, &input, vars)?;
-                match &state.parameters {
-                    Some(t) => self
-                        .evaluator(&selected, vars, &ctx, None)
-                        .template(t, "Parameters")?,
-                    None => selected.into_owned(),
-                }
-            }
+            self.effective_input(state, &input, vars, &ctx, states.as_ref())?
         };
         let result = match &state.kind {
             Kind::Parallel { branches } => self.parallel(branches, effective, vars, facts)?,

@@ -475,6 +475,33 @@ impl<'m> Runner<'m> {
         Ok((output, catcher.next.clone()))
     }
 
+    /// What a Task, Parallel or Map state works on: its Arguments (JSONata) or its input
+    /// through InputPath and Parameters (JSONPath).
+    pub(super) fn effective_input(
+        &self,
+        state: &State,
+        input: &Value,
+        vars: &Vars,
+        context: &dyn ContextSource,
+        states: Option<&Value>,
+    ) -> Result<Value, Failure> {
+        if state.query_language == QueryLanguage::Jsonata {
+            return match &state.arguments {
+                Some(t) => self
+                    .evaluator(input, vars, context, states)
+                    .template(t, "Arguments"),
+                None => Ok(input.clone()),
+            };
+        }
+        let selected = payload::select(&state.input_path, input, vars)?;
+        match &state.parameters {
+            Some(t) => self
+                .evaluator(&selected, vars, context, None)
+                .template(t, "Parameters"),
+            None => Ok(selected.into_owned()),
+        }
+    }
+
     pub fn evaluator<'e>(
         &'e self,
         input: &'e Value,

@@ -13,7 +13,6 @@ use crate::env::{compact, Vars};
 use crate::failure::Failure;
 use crate::history::details;
 use crate::mock::Response;
-use crate::payload;
 use crate::{Answer, Pending};
 
 /// How AWS reports a resource in history.
@@ -66,22 +65,7 @@ impl<'m> Runner<'m> {
                 runner: self,
                 facts,
             };
-            let parameters = if jsonata {
-                match &state.arguments {
-                    Some(t) => self
-                        .evaluator(&input, vars, &ctx, states.as_ref())
-                        .template(t, "Arguments")?,
-                    None => input.as_ref().clone(),
-                }
-            } else {
-                let selected = payload::select(&state.input_path, &input, vars)?;
-                match &state.parameters {
-                    Some(t) => self
-                        .evaluator(&selected, vars, &ctx, None)
-                        .template(t, "Parameters")?,
-                    None => selected.into_owned(),
-                }
-            };
+            let parameters = self.effective_input(state, &input, vars, &ctx, states.as_ref())?;
             let eval = self.evaluator(&input, vars, &ctx, states.as_ref());
             let seconds = |amount: &Option<Amount>, field: &str| -> Result<Option<f64>, Failure> {
                 Ok(match amount {

@@ -63,7 +63,7 @@ pub(super) fn route(
             target,
         };
         let (points, label_line) = if upward {
-            upward_route(layered, chain, &ends, placement)
+            chain_route(layered, chain, &ends, placement, true)
         } else if from == to {
             // Loops further out for every state looping to itself, so they stay apart.
             let (points, line, x) = self_loop(layered, chain, &ends, placement, style, loops);
@@ -71,7 +71,7 @@ pub(super) fn route(
             right = right.max(x + 8.0);
             (points, line)
         } else {
-            downward_route(layered, chain, &ends, placement)
+            chain_route(layered, chain, &ends, placement, false)
         };
         routes.push(Route {
             points: dedup(points),
@@ -127,86 +127,43 @@ fn port(ports: &mut [(usize, f64)], rect: &Rect, edge: usize) -> f64 {
     rect.center_x() - usable / 2.0 + usable * (k as f64 + 0.5) / ports.len() as f64
 }
 
-/// Down through the edge's dummies: out of the source's bottom, into the target's top.
-fn downward_route(
-    layered: &Layered,
-    chain: &[usize],
-    ends: &Ends,
-    placement: &Placement,
-) -> (Vec<Point>, (Point, Point)) {
-    let vertices = &layered.vertices;
-    let (from, to) = (chain[0], chain[chain.len() - 1]);
-    let mut points = vec![
-        Point {
-            x: ends.x_out,
-            y: ends.source.bottom(),
-        },
-        Point {
-            x: ends.x_out,
-            y: placement.band_bottom(vertices[from].rank),
-        },
-    ];
-    for &d in &chain[1..chain.len() - 1] {
-        let r = vertices[d].rank;
-        points.push(Point {
-            x: vertices[d].x,
-            y: placement.band_top(r),
-        });
-        points.push(Point {
-            x: vertices[d].x,
-            y: placement.band_bottom(r),
-        });
-    }
-    points.push(Point {
-        x: ends.x_in,
-        y: placement.band_top(vertices[to].rank),
-    });
-    points.push(Point {
-        x: ends.x_in,
-        y: ends.target.y,
-    });
-    let line = (points[1], points[2]);
-    (points, line)
-}
+/// One side (top or bottom) of a rank's band.
+type BandSide = fn(&Placement, usize) -> f64;
 
-/// Up through the loop's dummies: out of the source's top, into the target's bottom.
-fn upward_route(
+/// Through the edge's dummies: down out of the source's bottom into the target's top, or
+/// (`upward`, a loop) up out of the source's top into the target's bottom. Each rank is
+/// entered at one side of its band and left at the other.
+fn chain_route(
     layered: &Layered,
     chain: &[usize],
     ends: &Ends,
     placement: &Placement,
+    upward: bool,
 ) -> (Vec<Point>, (Point, Point)) {
     let vertices = &layered.vertices;
     let (from, to) = (chain[0], chain[chain.len() - 1]);
+    let (enter, leave): (BandSide, BandSide) = if upward {
+        (Placement::band_bottom, Placement::band_top)
+    } else {
+        (Placement::band_top, Placement::band_bottom)
+    };
+    let (start_y, end_y) = if upward {
+        (ends.source.y, ends.target.bottom())
+    } else {
+        (ends.source.bottom(), ends.target.y)
+    };
+    let at = |x: f64, y: f64| Point { x, y };
     let mut points = vec![
-        Point {
-            x: ends.x_out,
-            y: ends.source.y,
-        },
-        Point {
-            x: ends.x_out,
-            y: placement.band_top(vertices[from].rank),
-        },
+        at(ends.x_out, start_y),
+        at(ends.x_out, leave(placement, vertices[from].rank)),
     ];
     for &d in &chain[1..chain.len() - 1] {
         let r = vertices[d].rank;
-        points.push(Point {
-            x: vertices[d].x,
-            y: placement.band_bottom(r),
-        });
-        points.push(Point {
-            x: vertices[d].x,
-            y: placement.band_top(r),
-        });
+        points.push(at(vertices[d].x, enter(placement, r)));
+        points.push(at(vertices[d].x, leave(placement, r)));
     }
-    points.push(Point {
-        x: ends.x_in,
-        y: placement.band_bottom(vertices[to].rank),
-    });
-    points.push(Point {
-        x: ends.x_in,
-        y: ends.target.bottom(),
-    });
+    points.push(at(ends.x_in, enter(placement, vertices[to].rank)));
+    points.push(at(ends.x_in, end_y));
     let line = (points[1], points[2]);
     (points, line)
 }

@@ -6,7 +6,7 @@ use stepwise_asl::{load, LoadOptions};
 use stepwise_graph::{build, estimate_text_width, layout, Style};
 
 use crate::report::code_frames;
-use crate::validate::read_text;
+use crate::validate::read_or_report;
 use crate::{emit, EXIT_USAGE};
 
 #[derive(clap::Args)]
@@ -19,12 +19,9 @@ pub struct Args {
 }
 
 pub fn run(args: &Args) -> ExitCode {
-    let text = match read_text(&args.definition) {
+    let text = match read_or_report(&args.definition) {
         Ok(text) => text,
-        Err(message) => {
-            eprintln!("error: {message}");
-            return ExitCode::from(EXIT_USAGE);
-        }
+        Err(code) => return code,
     };
     let loaded = load(
         &text,

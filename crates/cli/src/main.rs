@@ -50,6 +50,15 @@ fn main() -> ExitCode {
     }
 }
 
+/// The exit code of a command that reports usage and I/O problems as a message: the message
+/// goes to stderr, and the code is [`EXIT_USAGE`].
+pub fn exit_code(outcome: Result<ExitCode, String>) -> ExitCode {
+    outcome.unwrap_or_else(|message| {
+        eprint!("{message}");
+        ExitCode::from(EXIT_USAGE)
+    })
+}
+
 /// Print to stdout; a closed pipe (`stepwise ... | head`) is not an error worth a panic.
 pub fn emit(text: &str) {
     use std::io::Write;

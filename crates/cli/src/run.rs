@@ -9,9 +9,9 @@ use stepwise_engine::{
     Execution, HistoryMode, MockChoice, Options, RunRequest, StartError, Status,
 };
 
+use crate::emit;
 use crate::report::code_frames;
 use crate::validate::{parse_substitution, read_text, TypeArg};
-use crate::{emit, EXIT_USAGE};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -61,23 +61,22 @@ pub struct Args {
 }
 
 pub fn run(args: &Args) -> ExitCode {
-    match execute(args) {
-        Ok(code) => code,
-        Err(message) => {
-            eprint!("{message}");
-            ExitCode::from(EXIT_USAGE)
-        }
+    crate::exit_code(execute(args))
+}
+
+/// The execution input: given as text, read from a file, or `{}`.
+pub fn read_input(text: Option<&str>, file: Option<&str>) -> Result<String, String> {
+    match (text, file) {
+        (Some(text), _) => Ok(text.to_owned()),
+        (None, Some(path)) => read_text(path).map_err(|e| format!("error: {e}\n")),
+        (None, None) => Ok("{}".to_owned()),
     }
 }
 
 fn execute(args: &Args) -> Result<ExitCode, String> {
     let color = std::io::stderr().is_terminal();
     let text = read_text(&args.definition).map_err(|e| format!("error: {e}\n"))?;
-    let input = match (&args.input, &args.input_file) {
-        (Some(text), _) => text.clone(),
-        (None, Some(path)) => read_text(path).map_err(|e| format!("error: {e}\n"))?,
-        (None, None) => "{}".to_owned(),
-    };
+    let input = read_input(args.input.as_deref(), args.input_file.as_deref())?;
     let mocks = match &args.mock_config {
         Some(path) => Some(MockChoice {
             config: read_text(path).map_err(|e| format!("error: {e}\n"))?,

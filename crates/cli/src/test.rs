@@ -9,9 +9,9 @@ use std::time::{Duration, Instant};
 use stepwise_engine::expect::Expectation;
 use stepwise_engine::{mock, MockChoice, Options, RunRequest, StartError};
 
+use crate::emit;
 use crate::report::code_frames;
 use crate::validate::{parse_substitution, read_text, TypeArg};
-use crate::{emit, EXIT_USAGE};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -55,24 +55,14 @@ struct Outcome {
 }
 
 pub fn run(args: &Args) -> ExitCode {
-    match execute(args) {
-        Ok(code) => code,
-        Err(message) => {
-            eprint!("{message}");
-            ExitCode::from(EXIT_USAGE)
-        }
-    }
+    crate::exit_code(execute(args))
 }
 
 fn execute(args: &Args) -> Result<ExitCode, String> {
     let color = std::io::stderr().is_terminal();
     let definition = read_text(&args.definition).map_err(|e| format!("error: {e}\n"))?;
     let config = read_text(&args.mock_config).map_err(|e| format!("error: {e}\n"))?;
-    let default_input = match (&args.input, &args.input_file) {
-        (Some(text), _) => text.clone(),
-        (None, Some(path)) => read_text(path).map_err(|e| format!("error: {e}\n"))?,
-        (None, None) => "{}".to_owned(),
-    };
+    let default_input = crate::run::read_input(args.input.as_deref(), args.input_file.as_deref())?;
     let mut expectations = read_expectations(args.expect.as_deref())?;
     let names = mock::test_cases(&config, args.state_machine.as_deref());
     if names.is_empty() {

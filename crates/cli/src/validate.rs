@@ -99,6 +99,14 @@ fn usage_error(kind: clap::error::ErrorKind, message: &str) -> ! {
     validate.error(kind, message).exit()
 }
 
+/// [`read_text`], or the usage exit code once the problem is reported on stderr.
+pub fn read_or_report(path: &str) -> Result<String, ExitCode> {
+    read_text(path).map_err(|message| {
+        eprintln!("error: {message}");
+        ExitCode::from(EXIT_USAGE)
+    })
+}
+
 pub fn run(args: &Args) -> ExitCode {
     if args.list_codes {
         crate::emit(&codes::markdown());
@@ -132,12 +140,9 @@ pub fn run(args: &Args) -> ExitCode {
     };
     if format == Format::Aws {
         let file = &args.files[0];
-        let text = match read_text(file) {
+        let text = match read_or_report(file) {
             Ok(text) => text,
-            Err(message) => {
-                eprintln!("error: {message}");
-                return ExitCode::from(EXIT_USAGE);
-            }
+            Err(code) => return code,
         };
         let loaded = load(&text, &options);
         let response = aws_response(
@@ -156,12 +161,9 @@ pub fn run(args: &Args) -> ExitCode {
     let mut any_errors = false;
     let mut results = Vec::new();
     for file in &args.files {
-        let text = match read_text(file) {
+        let text = match read_or_report(file) {
             Ok(text) => text,
-            Err(message) => {
-                eprintln!("error: {message}");
-                return ExitCode::from(EXIT_USAGE);
-            }
+            Err(code) => return code,
         };
         let loaded = load(&text, &options);
         let errors = loaded.errors().count();

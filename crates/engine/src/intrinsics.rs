@@ -21,8 +21,8 @@ pub fn call(call: &Call, env: &Env, field: &str) -> Result<Value, Failure> {
         });
     }
     let name = call.name.as_str();
-    // AWS's cause names only the function; what was wrong is left for the reader.
-    let fail = |_why: String| Failure::intrinsic(format!("Invalid arguments in {name}"));
+    // AWS's cause names only the function; each check says in `why` what it is about.
+    let fail = |_why: &str| Failure::intrinsic(format!("Invalid arguments in {name}"));
     match name {
         "States.Format" => {
             let runtime_pieces;
@@ -32,7 +32,7 @@ pub fn call(call: &Call, env: &Env, field: &str) -> Result<Value, Failure> {
                     runtime_pieces = stepwise_asl::intrinsic::format_pieces(template);
                     &runtime_pieces
                 }
-                _ => return Err(fail("the first argument must be a string".into())),
+                _ => return Err(fail("the first argument must be a string")),
             };
             if pieces.len() - 1 != args.len() - 1 {
                 return Err(Failure::intrinsic(format!(
@@ -49,19 +49,19 @@ pub fn call(call: &Call, env: &Env, field: &str) -> Result<Value, Failure> {
             Ok(Value::String(out))
         }
         "States.StringToJson" => {
-            let text = string(&args[0]).ok_or_else(|| fail("expected a string".into()))?;
+            let text = string(&args[0]).ok_or_else(|| fail("expected a string"))?;
             if text.trim().is_empty() {
                 return Ok(Value::Null);
             }
-            serde_json::from_str(text).map_err(|e| fail(format!("the string is not JSON: {e}")))
+            serde_json::from_str(text).map_err(|_| fail("the string is not JSON"))
         }
         "States.JsonToString" => Ok(Value::String(compact(&args[0]))),
         "States.Array" => Ok(Value::Array(args)),
         "States.ArrayPartition" => {
-            let items = array(&args[0])
-                .ok_or_else(|| fail("the first argument must be an array".into()))?;
+            let items =
+                array(&args[0]).ok_or_else(|| fail("the first argument must be an array"))?;
             let size = positive_int(&args[1])
-                .ok_or_else(|| fail("the chunk size must be a positive integer".into()))?;
+                .ok_or_else(|| fail("the chunk size must be a positive integer"))?;
             Ok(Value::Array(
                 items
                     .chunks(size as usize)
@@ -70,8 +70,8 @@ pub fn call(call: &Call, env: &Env, field: &str) -> Result<Value, Failure> {
             ))
         }
         "States.ArrayContains" => {
-            let items = array(&args[0])
-                .ok_or_else(|| fail("the first argument must be an array".into()))?;
+            let items =
+                array(&args[0]).ok_or_else(|| fail("the first argument must be an array"))?;
             Ok(Value::Bool(items.iter().any(|i| json_eq(i, &args[1]))))
         }
         "States.ArrayRange" => {
@@ -82,10 +82,10 @@ pub fn call(call: &Call, env: &Env, field: &str) -> Result<Value, Failure> {
                 truncated(&args[2]),
             );
             let (Some(start), Some(end), Some(step)) = (start, end, step) else {
-                return Err(fail("start, end and step must be integers".into()));
+                return Err(fail("start, end and step must be integers"));
             };
             if step == 0 {
-                return Err(fail("step must not be 0".into()));
+                return Err(fail("step must not be 0"));
             }
             let count = if (step > 0 && start > end) || (step < 0 && start < end) {
                 0
@@ -93,31 +93,29 @@ pub fn call(call: &Call, env: &Env, field: &str) -> Result<Value, Failure> {
                 (end - start) / step + 1
             };
             if count > 1000 {
-                return Err(fail("the range may hold at most 1000 items".into()));
+                return Err(fail("the range may hold at most 1000 items"));
             }
             Ok(Value::Array(
                 (0..count).map(|i| Value::from(start + i * step)).collect(),
             ))
         }
         "States.ArrayGetItem" => {
-            let items = array(&args[0])
-                .ok_or_else(|| fail("the first argument must be an array".into()))?;
+            let items =
+                array(&args[0]).ok_or_else(|| fail("the first argument must be an array"))?;
             let index = truncated(&args[1])
                 .filter(|i| *i >= 0)
-                .ok_or_else(|| fail("the index must be a non-negative integer".into()))?;
-            items.get(index as usize).cloned().ok_or_else(|| {
-                fail(format!(
-                    "index {index} is out of bounds for an array of {}",
-                    items.len()
-                ))
-            })
+                .ok_or_else(|| fail("the index must be a non-negative integer"))?;
+            items
+                .get(index as usize)
+                .cloned()
+                .ok_or_else(|| fail("the index is past the end of the array"))
         }
         "States.ArrayLength" => {
-            let items = array(&args[0]).ok_or_else(|| fail("expected an array".into()))?;
+            let items = array(&args[0]).ok_or_else(|| fail("expected an array"))?;
             Ok(Value::from(items.len()))
         }
         "States.ArrayUnique" => {
-            let items = array(&args[0]).ok_or_else(|| fail("expected an array".into()))?;
+            let items = array(&args[0]).ok_or_else(|| fail("expected an array"))?;
             let mut unique: Vec<Value> = Vec::new();
             for item in items {
                 if !unique.iter().any(|u| json_eq(u, item)) {
@@ -127,40 +125,42 @@ pub fn call(call: &Call, env: &Env, field: &str) -> Result<Value, Failure> {
             Ok(Value::Array(unique))
         }
         "States.Base64Encode" => {
-            let text = string(&args[0]).ok_or_else(|| fail("expected a string".into()))?;
+            let text = string(&args[0]).ok_or_else(|| fail("expected a string"))?;
             check_length(text, 10_000, &fail)?;
             Ok(Value::String(
                 base64::engine::general_purpose::STANDARD.encode(text),
             ))
         }
         "States.Base64Decode" => {
-            let text = string(&args[0]).ok_or_else(|| fail("expected a string".into()))?;
+            let text = string(&args[0]).ok_or_else(|| fail("expected a string"))?;
             check_length(text, 10_000, &fail)?;
             let bytes = base64::engine::general_purpose::STANDARD
                 .decode(text)
-                .map_err(|e| fail(format!("not base64: {e}")))?;
+                .map_err(|_| fail("not base64"))?;
             String::from_utf8(bytes)
                 .map(Value::String)
-                .map_err(|_| fail("the decoded data is not UTF-8 text".into()))
+                .map_err(|_| fail("the decoded data is not UTF-8 text"))
         }
         "States.Hash" => {
             let data = match &args[0] {
                 Value::String(s) => s.clone(),
-                Value::Null => return Err(fail("the data must not be null".into())),
+                Value::Null => return Err(fail("the data must not be null")),
                 other => compact(other),
             };
             check_length(&data, 10_000, &fail)?;
             let algorithm =
-                string(&args[1]).ok_or_else(|| fail("the algorithm must be a string".into()))?;
-            hash(&data, algorithm).map(Value::String).map_err(fail)
+                string(&args[1]).ok_or_else(|| fail("the algorithm must be a string"))?;
+            hash(&data, algorithm)
+                .map(Value::String)
+                .map_err(|_| fail("an algorithm Step Functions does not offer"))
         }
         "States.JsonMerge" => {
             let (Value::Object(a), Value::Object(b)) = (&args[0], &args[1]) else {
-                return Err(fail("the first two arguments must be objects".into()));
+                return Err(fail("the first two arguments must be objects"));
             };
             if args[2] != Value::Bool(false) {
                 return Err(fail(
-                    "only shallow merges are supported: the third argument must be false".into(),
+                    "only shallow merges are supported: the third argument must be false",
                 ));
             }
             let mut merged = a.clone();
@@ -169,15 +169,14 @@ pub fn call(call: &Call, env: &Env, field: &str) -> Result<Value, Failure> {
         }
         "States.MathRandom" => {
             let (Some(start), Some(end)) = (int(&args[0]), int(&args[1])) else {
-                return Err(fail("start and end must be integers".into()));
+                return Err(fail("start and end must be integers"));
             };
             if start >= end {
-                return Err(fail("start must be less than end".into()));
+                return Err(fail("start must be less than end"));
             }
             let value = match args.get(2) {
                 Some(seed) => {
-                    let seed =
-                        int(seed).ok_or_else(|| fail("the seed must be an integer".into()))?;
+                    let seed = int(seed).ok_or_else(|| fail("the seed must be an integer"))?;
                     use rand::SeedableRng;
                     rand_chacha::ChaCha8Rng::seed_from_u64(seed as u64).gen_range(start..end)
                 }
@@ -196,15 +195,15 @@ pub fn call(call: &Call, env: &Env, field: &str) -> Result<Value, Failure> {
                 })
             };
             let (Some(a), Some(b)) = (rounded(&args[0]), rounded(&args[1])) else {
-                return Err(fail("both arguments must be integers".into()));
+                return Err(fail("both arguments must be integers"));
             };
             a.checked_add(b)
                 .map(Value::from)
-                .ok_or_else(|| fail("the sum overflows".into()))
+                .ok_or_else(|| fail("the sum overflows"))
         }
         "States.StringSplit" => {
             let (Some(text), Some(delimiters)) = (string(&args[0]), string(&args[1])) else {
-                return Err(fail("both arguments must be strings".into()));
+                return Err(fail("both arguments must be strings"));
             };
             let parts = text
                 .split(|c| delimiters.contains(c))
@@ -269,9 +268,9 @@ fn positive_int(v: &Value) -> Option<i64> {
     int(v).filter(|i| *i > 0)
 }
 
-fn check_length(text: &str, max: usize, fail: &dyn Fn(String) -> Failure) -> Result<(), Failure> {
+fn check_length(text: &str, max: usize, fail: &dyn Fn(&str) -> Failure) -> Result<(), Failure> {
     if text.chars().count() > max {
-        return Err(fail(format!("the input may hold at most {max} characters")));
+        return Err(fail("the input is too long"));
     }
     Ok(())
 }

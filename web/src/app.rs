@@ -330,7 +330,8 @@ pub fn App() -> impl IntoView {
     .into_any()
 }
 
-fn machine_type(express: bool) -> stepwise_asl::MachineType {
+/// STANDARD or EXPRESS, from the playground's choice.
+pub(crate) fn machine_type(express: bool) -> stepwise_asl::MachineType {
     if express {
         stepwise_asl::MachineType::Express
     } else {

@@ -154,11 +154,7 @@ impl Session {
 
 fn options(express: bool, max_transitions: u64) -> Options {
     Options {
-        machine_type: if express {
-            stepwise_asl::MachineType::Express
-        } else {
-            stepwise_asl::MachineType::Standard
-        },
+        machine_type: crate::app::machine_type(express),
         max_transitions,
         ..Options::default()
     }

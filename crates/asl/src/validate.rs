@@ -6,7 +6,6 @@ use serde_json::Value;
 
 use crate::diagnostic::Sink;
 use crate::json::child_pointer;
-use crate::model::{Kind, Scope, Transition};
 
 /// Check every scope of the definition `root`.
 pub fn check(root: &Value, sink: &mut Sink) {
@@ -91,32 +90,4 @@ fn targets(state: &Value) -> impl Iterator<Item = &str> {
         .flatten()
         .chain(nested)
         .filter_map(Value::as_str)
-}
-
-/// Which states of `scope` can be reached from its start.
-pub fn reachable(scope: &Scope) -> Vec<bool> {
-    let mut seen = vec![false; scope.states.len()];
-    let mut stack = vec![scope.start];
-    while let Some(i) = stack.pop() {
-        if std::mem::replace(&mut seen[i], true) {
-            continue;
-        }
-        stack.extend(successors(&scope.states[i]).filter(|&j| !seen[j]));
-    }
-    seen
-}
-
-/// The indexes of the states `state` can transition to.
-pub fn successors(state: &crate::model::State) -> impl Iterator<Item = usize> + '_ {
-    let choice = match &state.kind {
-        Kind::Choice(c) => Some(c.rules.iter().map(|r| &r.next).chain(c.default.as_ref())),
-        _ => None,
-    };
-    std::iter::once(&state.transition)
-        .chain(choice.into_iter().flatten())
-        .chain(state.catch.iter().map(|c| &c.next))
-        .filter_map(|t| match t {
-            Transition::Next(_, i) => Some(*i),
-            Transition::End => None,
-        })
 }

@@ -5,6 +5,7 @@ mod graph;
 mod report;
 mod run;
 mod test;
+mod test_state;
 mod validate;
 
 use std::process::ExitCode;
@@ -37,6 +38,8 @@ enum Command {
     Eval(eval::Args),
     /// Run every test case of a MockConfigFile and check it against expectations.
     Test(test::Args),
+    /// Run one state alone, as AWS's TestState API does (output, next state, data flow).
+    TestState(test_state::Args),
 }
 
 fn main() -> ExitCode {
@@ -47,6 +50,7 @@ fn main() -> ExitCode {
         Command::Eval(args) => eval::run(&args),
         Command::Graph(args) => graph::run(&args),
         Command::Test(args) => test::run(&args),
+        Command::TestState(args) => test_state::run(&args),
     }
 }
 

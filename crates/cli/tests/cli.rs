@@ -642,3 +642,126 @@ fn test_answers_callbacks_from_the_expectations() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(0), "{text}");
 }
+
+#[test]
+fn test_state_answers_as_aws_test_state_does() {
+    let machine = temp_file(
+        "test-state.json",
+        br#"{"StartAt": "Charge", "States": {
+            "Charge": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+                "Parameters": {"FunctionName": "charge", "Payload.$": "$.order"}, "ResultSelector": {"paid.$": "$.Payload.ok"},
+                "ResultPath": "$.charge",
+                "Retry": [{"ErrorEquals": ["Lambda.TooManyRequestsException"], "IntervalSeconds": 2, "BackoffRate": 3, "MaxAttempts": 2}],
+                "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": "Refund"}], "Next": "Done"},
+            "Refund": {"Type": "Pass", "Next": "Done"},
+            "Done": {"Type": "Succeed"}}}"#,
+    );
+    let path = machine.to_str().unwrap();
+    let json = |args: &[&str]| {
+        let out = stepwise(args);
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        let value: Value =
+            serde_json::from_str(&text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"));
+        (out.status.code(), value)
+    };
+    let base = [
+        "test-state",
+        path,
+        "--state",
+        "Charge",
+        "--input",
+        r#"{"order": {"id": 7}}"#,
+        "--json",
+        "--inspection-level",
+        "DEBUG",
+    ];
+
+    let (code, ok) = json(
+        &[
+            &base[..],
+            &[
+                "--mock-result",
+                r#"{"Payload": {"ok": true}, "StatusCode": 200}"#,
+            ],
+        ]
+        .concat(),
+    );
+    assert_eq!(code, Some(0));
+    assert_eq!(ok["status"], "SUCCEEDED");
+    assert_eq!(ok["nextState"], "Done");
+    assert_eq!(ok["output"], r#"{"order":{"id":7},"charge":{"paid":true}}"#);
+    assert_eq!(
+        ok["inspectionData"]["afterParameters"],
+        r#"{"FunctionName":"charge","Payload":{"id":7}}"#
+    );
+    assert_eq!(
+        ok["inspectionData"]["afterResultSelector"],
+        r#"{"paid":true}"#
+    );
+
+    let (code, retry) = json(
+        &[
+            &base[..],
+            &[
+                "--mock-error",
+                "Lambda.TooManyRequestsException:slow down",
+                "--retrier-retry-count",
+                "1",
+            ],
+        ]
+        .concat(),
+    );
+    assert_eq!(code, Some(1), "a state that did not succeed exits 1");
+    assert_eq!(retry["status"], "RETRIABLE");
+    assert_eq!(
+        retry["inspectionData"]["errorDetails"],
+        serde_json::json!({"retryBackoffIntervalSeconds": 6, "retryIndex": 0})
+    );
+    assert!(retry.get("nextState").is_none());
+
+    let (_, caught) = json(
+        &[
+            &base[..],
+            &[
+                "--mock-error",
+                "Lambda.TooManyRequestsException:slow down",
+                "--retrier-retry-count",
+                "2",
+            ],
+        ]
+        .concat(),
+    );
+    assert_eq!(caught["status"], "CAUGHT_ERROR");
+    assert_eq!(caught["nextState"], "Refund");
+    assert_eq!(
+        caught["inspectionData"]["errorDetails"],
+        serde_json::json!({"retryIndex": 0, "catchIndex": 0})
+    );
+
+    // A state given alone, a human summary, and requests AWS refuses.
+    let lone = temp_file("lone-choice.json", br#"{"Type": "Choice", "Choices": [{"Variable": "$.n", "NumericGreaterThan": 1, "Next": "Big"}], "Default": "Small"}"#);
+    let out = stepwise(&[
+        "test-state",
+        lone.to_str().unwrap(),
+        "--input",
+        r#"{"n": 2}"#,
+    ]);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "status: SUCCEEDED\nnext state: Big\noutput: {\"n\":2}\n"
+    );
+    let out = stepwise(&["test-state", path, "--state", "Nope"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("State not found in definition"));
+    let out = stepwise(&[
+        "test-state",
+        path,
+        "--state",
+        "Charge",
+        "--mock-result",
+        "{not json",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr)
+        .contains("--mock-result: the value is not JSON (line 1, column 2"));
+}

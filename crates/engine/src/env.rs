@@ -14,6 +14,18 @@ use crate::jsonpath::{self, Selection};
 /// Workflow variables visible in a scope.
 pub type Vars = HashMap<String, Value>;
 
+/// The variables as one JSON object, by name.
+pub fn vars_object(vars: &Vars) -> Value {
+    let mut names: Vec<&String> = vars.keys().collect();
+    names.sort();
+    Value::Object(
+        names
+            .into_iter()
+            .map(|n| (n.clone(), vars[n].clone()))
+            .collect(),
+    )
+}
+
 /// Something that can build the context object (`$$`).
 pub trait ContextSource {
     /// The context object, as JSON.

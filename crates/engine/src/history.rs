@@ -174,6 +174,9 @@ pub struct Event {
     pub kind: EventType,
     /// The members of its `...EventDetails` object, in order (empty when it has none).
     pub fields: Box<[(&'static str, Field)]>,
+    /// On a state's entered event, when stages were recorded: 1 + the index of the visit's
+    /// inspection in [`History::visits`] (0: none).
+    pub(crate) visit: u32,
 }
 
 impl Event {
@@ -297,6 +300,7 @@ impl<'de> Deserialize<'de> for Event {
             millis,
             kind,
             fields: interner.fields(details),
+            visit: 0,
         })
     }
 }
@@ -415,6 +419,8 @@ pub struct History {
     pub count: u64,
     pub(crate) mode: HistoryMode,
     pub(crate) interner: Interner,
+    /// What each recorded state visit did to its data (when the run records stages).
+    pub visits: Vec<crate::inspect::Inspection>,
 }
 
 impl History {
@@ -424,6 +430,7 @@ impl History {
             count: 0,
             mode,
             interner: Interner::default(),
+            visits: Vec::new(),
         }
     }
 
@@ -456,9 +463,29 @@ impl History {
                 millis: now_millis,
                 kind,
                 fields,
+                visit: 0,
             });
         }
         self.count
+    }
+
+    /// Keep the stages of the state visit whose entered event is at `index` (nothing when
+    /// that event was not recorded).
+    pub(crate) fn attach_visit(
+        &mut self,
+        index: usize,
+        stages: Vec<(crate::inspect::Stage, Value)>,
+    ) {
+        let entered = self.events.get(index);
+        if entered.is_none_or(|e| e.kind.entered_state_type().is_none()) {
+            return;
+        }
+        let stages = stages
+            .into_iter()
+            .map(|(stage, value)| (stage, self.interner.payload(crate::env::compact(&value))))
+            .collect();
+        self.visits.push(crate::inspect::Inspection { stages });
+        self.events[index].visit = self.visits.len() as u32;
     }
 
     /// Where the next event will go (the start of a fan-out's events).

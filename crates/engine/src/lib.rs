@@ -32,6 +32,7 @@ mod env;
 pub mod expect;
 mod failure;
 mod history;
+pub mod inspect;
 pub mod intrinsics;
 mod items;
 pub mod jsonata;
@@ -40,6 +41,7 @@ pub mod mock;
 mod payload;
 mod run;
 mod start;
+pub mod test_state;
 pub mod trace;
 
 use std::collections::HashMap;
@@ -53,7 +55,7 @@ use stepwise_asl::MachineType;
 pub use failure::Failure;
 pub use history::{Event, EventType, Field, HistoryMode};
 pub use mock::TestCase;
-pub use start::{start, MockChoice, RunRequest, StartError};
+pub use start::{load_machine, start, MockChoice, RunRequest, StartError};
 
 /// 2026-01-01T00:00:00Z: the default virtual start time.
 pub const DEFAULT_START_MILLIS: i64 = 1_767_225_600_000;
@@ -94,6 +96,9 @@ pub struct Options {
     /// The most text (inputs, outputs, causes) a recorded history may hold: the simulator's
     /// bound on the memory of a run, whatever its payloads. Not an AWS limit.
     pub max_history_bytes: usize,
+    /// Record what each state visit did to its data, stage by stage
+    /// ([`Execution::inspection`]): the playground's data-flow inspector.
+    pub inspect: bool,
 }
 
 impl Default for Options {
@@ -111,6 +116,7 @@ impl Default for Options {
             history: HistoryMode::Full,
             max_transitions: DEFAULT_MAX_TRANSITIONS,
             max_history_bytes: DEFAULT_MAX_HISTORY_BYTES,
+            inspect: false,
         }
     }
 }
@@ -302,6 +308,7 @@ struct Outcome {
     output: Option<Value>,
     failure: Option<Failure>,
     events: Vec<Event>,
+    visits: Vec<inspect::Inspection>,
     event_count: u64,
     transitions: u64,
     pending: Vec<Pending>,
@@ -354,6 +361,7 @@ impl Execution {
             output: ended.output,
             failure: ended.failure,
             events: std::mem::take(&mut runner.history.events),
+            visits: std::mem::take(&mut runner.history.visits),
             event_count: runner.history.count,
             transitions: runner.transitions,
             pending: std::mem::take(&mut runner.pending),
@@ -363,6 +371,14 @@ impl Execution {
             written: std::mem::take(&mut runner.written),
             end_millis: runner.now,
         };
+    }
+
+    /// What the state visit whose entered event is `entered_event_id` did to its data, stage
+    /// by stage (when the run was started with [`Options::inspect`]).
+    pub fn inspection(&self, entered_event_id: u64) -> Option<&inspect::Inspection> {
+        let index = usize::try_from(entered_event_id.checked_sub(1)?).ok()?;
+        let visit = self.outcome.events.get(index)?.visit;
+        self.outcome.visits.get((visit as usize).checked_sub(1)?)
     }
 
     /// The execution as one serialisable report.

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use stepwise_asl::model::StateMachine;
 use stepwise_asl::{load, Diagnostic, LoadOptions};
 
 use crate::{mock, Execution, Options};
@@ -47,17 +48,7 @@ pub enum StartError {
 /// Load the definition, input and mocks of `request` and start the execution with `options`
 /// (whose `mocks` the request's mock file replaces).
 pub fn start(request: &RunRequest, mut options: Options) -> Result<Execution, StartError> {
-    let loaded = load(
-        &request.definition,
-        &LoadOptions {
-            substitutions: request.substitutions.clone(),
-            machine_type: options.machine_type,
-            skip_lints: true,
-        },
-    );
-    let Some(machine) = loaded.machine else {
-        return Err(StartError::Definition(loaded.errors().cloned().collect()));
-    };
+    let machine = load_machine(request, options.machine_type)?;
     let input: Value = serde_json::from_str(&request.input)
         .map_err(|e| StartError::Input(format!("line {}, column {}: {e}", e.line(), e.column())))?;
     if let Some(choice) = &request.mocks {
@@ -70,4 +61,21 @@ pub fn start(request: &RunRequest, mut options: Options) -> Result<Execution, St
         options.mocks = Some(case);
     }
     Ok(Execution::start(machine.into(), input, options))
+}
+
+/// The definition of `request` (with its substitutions), or its errors.
+pub fn load_machine(
+    request: &RunRequest,
+    machine_type: stepwise_asl::MachineType,
+) -> Result<StateMachine, StartError> {
+    let loaded = load(
+        &request.definition,
+        &LoadOptions {
+            substitutions: request.substitutions.clone(),
+            machine_type,
+            skip_lints: true,
+        },
+    );
+    let errors = loaded.errors().cloned().collect();
+    loaded.machine.ok_or(StartError::Definition(errors))
 }

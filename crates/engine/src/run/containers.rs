@@ -14,6 +14,8 @@ use super::{Ctx, Runner, StateFacts, Stop};
 use crate::env::Vars;
 use crate::failure::Failure;
 use crate::history::EventType;
+use crate::inspect::Stage;
+use crate::mock::Response;
 
 impl<'m> Runner<'m> {
     /// Parallel and Map: run the branches or iterations, then process the array of outputs.
@@ -34,7 +36,9 @@ impl<'m> Runner<'m> {
             self.effective_input(state, &input, vars, &ctx, states.as_ref())?
         };
         let result = match &state.kind {
-            Kind::Parallel { branches } => self.parallel(branches, effective, vars, facts)?,
+            Kind::Parallel { branches } => {
+                self.parallel(state, branches, effective, vars, facts)?
+            }
             Kind::Map(map) => self.map(state, map, effective, vars, facts, states.as_ref())?,
             _ => unreachable!("fan_out is for Parallel and Map"),
         };
@@ -43,12 +47,16 @@ impl<'m> Runner<'m> {
 
     fn parallel(
         &mut self,
+        state: &State,
         branches: &'m [stepwise_asl::model::Scope],
         input: Value,
         vars: &Vars,
         facts: &mut StateFacts,
     ) -> Result<Value, Stop> {
         self.emit(EventType::ParallelStateStarted, || None);
+        if let Some(mocked) = self.mocked_fan_out(state) {
+            return mocked;
+        }
         let mut fan = FanOut::begin(self, 0);
         for branch in branches {
             let Some(start) = fan.next_start() else {
@@ -94,7 +102,10 @@ impl<'m> Runner<'m> {
                 .template(template, "Items")
                 .map_err(|failure| items_failed = Some(failure))
                 .ok(),
-            (None, None) if map.item_reader.is_some() => None,
+            // TestState's `mapItemReaderData` stands for what the reader would read.
+            (None, None) if map.item_reader.is_some() => {
+                self.stand.as_ref().and_then(|s| s.reader_data.clone())
+            }
             (None, None) => Some(input.clone()),
         };
 
@@ -113,6 +124,10 @@ impl<'m> Runner<'m> {
             facts.branch_failed = true;
             return Err(Stop::Fail(failure));
         }
+        if let Some(items) = &items {
+            self.note(Stage::AfterItemsPath, items);
+        }
+        self.note(Stage::MaxConcurrency, &json!(max_concurrency));
         let items = match items {
             Some(Value::Array(items)) => Some(items),
             Some(other) => return Err(Stop::Fail(not_an_array(state, map, &other, facts))),
@@ -135,6 +150,31 @@ impl<'m> Runner<'m> {
                 percentage: tolerance(&eval, percentage, "ToleratedFailurePercentage")?,
             }
         };
+        if let Some(count) = tolerated.count {
+            self.note(Stage::ToleratedFailureCount, &json!(count));
+        }
+        if let Some(percentage) = tolerated.percentage {
+            self.note(Stage::ToleratedFailurePercentage, &json!(percentage));
+        }
+        if self.stand_in(state).is_some() {
+            if let Some(first) = items.as_ref().and_then(|items| items.first()) {
+                self.select_item(map, &input, 0, first.clone(), vars, facts, states)?;
+            }
+            let length = items.as_ref().map_or(0, Vec::len) as u64;
+            let failures = self.stand.as_ref().and_then(|s| s.iteration_failures);
+            // Without a ToleratedFailure field, TestState applies no threshold (recorded).
+            let bounded = tolerated.count.is_some() || tolerated.percentage.is_some();
+            if bounded && failures.is_some_and(|failed| tolerated.exceeded(failed, length)) {
+                facts.branch_failed = true;
+                return Err(Stop::Fail(Failure::new(
+                    "States.ExceedToleratedFailureThreshold",
+                    "The specified tolerated failure threshold was exceeded",
+                )));
+            }
+            if let Some(mocked) = self.mocked_fan_out(state) {
+                return mocked;
+            }
+        }
         if map.mode == MapMode::Distributed {
             let source = match items {
                 Some(items) => Source::Items(items),
@@ -206,6 +246,16 @@ impl<'m> Runner<'m> {
         }
     }
 
+    /// The mocked whole result of the Parallel or Map state TestState runs.
+    fn mocked_fan_out(&self, state: &State) -> Option<Result<Value, Stop>> {
+        Some(match self.stand_in(state)? {
+            Response::Return(value) => Ok(value.clone()),
+            Response::Throw { error, cause } => {
+                Err(Stop::Fail(Failure::new(error.clone(), cause.clone())))
+            }
+        })
+    }
+
     /// An item's input: the item itself, or ItemSelector (and `$$.Map.Item`) applied to it.
     #[allow(clippy::too_many_arguments)]
     pub(super) fn select_item(
@@ -234,8 +284,13 @@ impl<'m> Runner<'m> {
             s["context"] = self.context(&item_facts);
             s
         });
-        self.evaluator(input, vars, &ctx, item_states.as_ref())
-            .template(selector, "ItemSelector")
+        let selected = self
+            .evaluator(input, vars, &ctx, item_states.as_ref())
+            .template(selector, "ItemSelector")?;
+        if index == 0 {
+            self.note(Stage::AfterItemSelector, &selected);
+        }
+        Ok(selected)
     }
 }
 

@@ -35,7 +35,7 @@ pub(crate) struct Tolerance {
 
 impl Tolerance {
     /// Did `failed` of `total` items exceed the threshold? With neither field, none may fail.
-    fn exceeded(&self, failed: u64, total: u64) -> bool {
+    pub(super) fn exceeded(&self, failed: u64, total: u64) -> bool {
         if failed == 0 {
             return false;
         }

@@ -9,6 +9,7 @@ use stepwise_asl::model::{Amount, Fail, Kind, QueryLanguage, State, Text, Transi
 use super::{Ctx, Runner, StateFacts, Stop};
 use crate::env::Vars;
 use crate::failure::Failure;
+use crate::inspect::Stage;
 use crate::payload;
 
 /// What a successful attempt produced: the output, the transition, the assigned variables.
@@ -103,6 +104,7 @@ impl<'m> Runner<'m> {
                     (result.clone(), assigned)
                 } else {
                     let effective = payload::select(&state.input_path, &input, vars)?;
+                    self.note(Stage::AfterInputPath, &effective);
                     let effective = match &state.parameters {
                         Some(t) => Cow::Owned(
                             self.evaluator(&effective, vars, &ctx, None)
@@ -110,12 +112,16 @@ impl<'m> Runner<'m> {
                         ),
                         None => effective,
                     };
+                    self.note(Stage::AfterParameters, &effective);
                     let assigned =
                         self.assign(state.assign.as_ref(), &effective, None, vars, facts)?;
                     (effective.into_owned(), assigned)
                 };
+                self.note(Stage::Result, &result);
+                self.note(Stage::AfterResultSelector, &result);
                 let combined =
                     payload::apply_result_path(&state.result_path, input.into_owned(), result)?;
+                self.note(Stage::AfterResultPath, &combined);
                 let output = payload::select_owned(&state.output_path, combined, vars)?;
                 Ok((output, state.transition.clone(), assigned))
             }
@@ -139,7 +145,9 @@ impl<'m> Runner<'m> {
         let effective = if jsonata {
             Cow::Borrowed(input.as_ref())
         } else {
-            payload::select(&state.input_path, &input, vars)?
+            let selected = payload::select(&state.input_path, &input, vars)?;
+            self.note(Stage::AfterInputPath, &selected);
+            selected
         };
         let eval = self.evaluator(&effective, vars, &ctx, states.as_ref());
         let mut chosen = None;
@@ -257,6 +265,8 @@ impl<'m> Runner<'m> {
         };
         let states = (state.query_language == QueryLanguage::Jsonata)
             .then(|| self.states_var(input, None, None, facts));
+        // A Fail state has no InputPath; AWS still reports the step.
+        self.note(Stage::AfterInputPath, input);
         let eval = self.evaluator(input, vars, &ctx, states.as_ref());
         let text = |t: &Option<Text>, field: &str| -> Result<String, Failure> {
             Ok(match t {
@@ -290,6 +300,7 @@ impl<'m> Runner<'m> {
         };
         match state.query_language {
             QueryLanguage::Jsonata => {
+                self.note(Stage::Result, &result);
                 let states = self.states_var(&input, Some(&result), None, facts);
                 let assigned =
                     self.assign(state.assign.as_ref(), &input, Some(&states), vars, facts)?;
@@ -302,15 +313,18 @@ impl<'m> Runner<'m> {
                 Ok((output, state.transition.clone(), assigned))
             }
             QueryLanguage::JsonPath => {
+                self.note(Stage::Result, &result);
                 let result = match &state.result_selector {
                     Some(t) => self
                         .evaluator(&result, vars, &ctx, None)
                         .template(t, "ResultSelector")?,
                     None => result,
                 };
+                self.note(Stage::AfterResultSelector, &result);
                 let assigned = self.assign(state.assign.as_ref(), &result, None, vars, facts)?;
                 let combined =
                     payload::apply_result_path(&state.result_path, input.into_owned(), result)?;
+                self.note(Stage::AfterResultPath, &combined);
                 let output = payload::select_owned(&state.output_path, combined, vars)?;
                 Ok((output, state.transition.clone(), assigned))
             }

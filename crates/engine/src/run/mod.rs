@@ -7,7 +7,10 @@ mod distributed;
 mod fanout;
 mod flow;
 mod request;
+mod single;
 mod task;
+
+pub(crate) use single::{Single, Stand};
 
 use std::borrow::Cow;
 use std::cell::RefCell;
@@ -23,6 +26,7 @@ use crate::env::compact;
 use crate::env::{ContextSource, Env, Vars};
 use crate::failure::{state_cause, Failure};
 use crate::history::{details, EventType, Field, History, Interner};
+use crate::inspect::Stage;
 use crate::jsonata::Jsonata;
 use crate::payload::{self, Evaluator};
 use crate::{Answers, ChildExecution, Options, Pending, Status};
@@ -84,6 +88,10 @@ pub(crate) struct Runner<'m> {
     pub children: Vec<ChildExecution>,
     /// Objects ResultWriters wrote: (bucket, key, content).
     pub written: Vec<(String, String, Value)>,
+    /// Collects each visit's data-flow stages, when the run records them.
+    pub(crate) recorder: Option<crate::inspect::Recorder>,
+    /// What TestState mocks in the one state it runs.
+    pub(crate) stand: Option<Stand>,
     /// The text of the output the last state exit recorded: the next state of its scope
     /// takes that very value as input, so its entered event shares the text.
     last_output: Option<Arc<str>>,
@@ -116,6 +124,8 @@ impl<'m> Runner<'m> {
             unmocked: Vec::new(),
             children: Vec::new(),
             written: Vec::new(),
+            recorder: options.inspect.then(Default::default),
+            stand: None,
             last_output: None,
         }
     }
@@ -212,6 +222,9 @@ impl<'m> Runner<'m> {
 
     /// The context object for a state.
     pub fn context(&self, facts: &StateFacts) -> Value {
+        if let Some(given) = self.given_context() {
+            return given.clone();
+        }
         let time = stepwise_asl::timestamp::format_millis;
         let mut context = json!({
             "Execution": {
@@ -230,6 +243,10 @@ impl<'m> Runner<'m> {
         }
         if let Some((index, value)) = &facts.map_item {
             context["Map"] = json!({ "Item": { "Index": index, "Value": value } });
+        }
+        if self.stand.is_some() {
+            // TestState names every state so, whichever it runs (recorded on AWS).
+            context["State"]["Name"] = json!("StateName");
         }
         context
     }
@@ -287,10 +304,45 @@ impl<'m> Runner<'m> {
         Ok(())
     }
 
-    /// Run one state: enter, attempt (with retries), exit or catch. Returns the output and
+    /// Note a stage of the data flow of the state being visited, when the run records them.
+    pub(crate) fn note(&self, stage: Stage, value: &Value) {
+        if let Some(recorder) = &self.recorder {
+            recorder.note(stage, value);
+        }
+    }
+
+    /// Run one state, recording its data flow when the run records it.
+    fn run_state(
+        &mut self,
+        state: &'m State,
+        input: Value,
+        input_text: Option<Arc<str>>,
+        vars: &mut Vars,
+    ) -> Result<(Value, Transition), Stop> {
+        let Some(recorder) = &self.recorder else {
+            return self.visit(state, input, input_text, vars);
+        };
+        recorder.open();
+        recorder.note(Stage::Input, &input);
+        let entered_index = self.history.events.len();
+        let visited = self.visit(state, input, input_text, vars);
+        if let Ok((output, _)) = &visited {
+            self.note(Stage::Output, output);
+        }
+        self.note(Stage::Variables, &crate::env::vars_object(vars));
+        let stages = self
+            .recorder
+            .as_ref()
+            .map(|r| r.close(state))
+            .unwrap_or_default();
+        self.history.attach_visit(entered_index, stages);
+        visited
+    }
+
+    /// Enter a state, attempt it (with retries), exit or catch. Returns the output and
     /// where to go next.
     /// `input_text` is the input's compact JSON, when a previous event already wrote it.
-    fn run_state(
+    fn visit(
         &mut self,
         state: &'m State,
         input: Value,
@@ -335,6 +387,9 @@ impl<'m> Runner<'m> {
                         if let Some(delay) =
                             self.retry_delay(state, &failure, &mut attempts_by_retrier)
                         {
+                            if let Some(recorder) = &self.recorder {
+                                recorder.restart();
+                            }
                             self.now += delay;
                             facts.retry_count += 1;
                             facts.branch_failed = false;
@@ -446,10 +501,9 @@ impl<'m> Runner<'m> {
             QueryLanguage::JsonPath => {
                 let assigned =
                     self.assign(catcher.assign.as_ref(), &error_output, None, vars, facts)?;
-                (
-                    payload::apply_result_path(&catcher.result_path, input, error_output)?,
-                    assigned,
-                )
+                let output = payload::apply_result_path(&catcher.result_path, input, error_output)?;
+                self.note(Stage::AfterResultPath, &output);
+                (output, assigned)
             }
             QueryLanguage::Jsonata => {
                 let states = self.states_var(&input, None, Some(&error_output), facts);
@@ -486,20 +540,25 @@ impl<'m> Runner<'m> {
         states: Option<&Value>,
     ) -> Result<Value, Failure> {
         if state.query_language == QueryLanguage::Jsonata {
-            return match &state.arguments {
+            let arguments = match &state.arguments {
                 Some(t) => self
                     .evaluator(input, vars, context, states)
-                    .template(t, "Arguments"),
-                None => Ok(input.clone()),
+                    .template(t, "Arguments")?,
+                None => input.clone(),
             };
+            self.note(Stage::AfterArguments, &arguments);
+            return Ok(arguments);
         }
         let selected = payload::select(&state.input_path, input, vars)?;
-        match &state.parameters {
+        self.note(Stage::AfterInputPath, &selected);
+        let parameters = match &state.parameters {
             Some(t) => self
                 .evaluator(&selected, vars, context, None)
-                .template(t, "Parameters"),
-            None => Ok(selected.into_owned()),
-        }
+                .template(t, "Parameters")?,
+            None => selected.into_owned(),
+        };
+        self.note(Stage::AfterParameters, &parameters);
+        Ok(parameters)
     }
 
     pub fn evaluator<'e>(

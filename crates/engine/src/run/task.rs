@@ -96,18 +96,22 @@ impl<'m> Runner<'m> {
         let call = self.calls.entry(state.name.clone()).or_insert(0);
         let call_index = *call;
         *call += 1;
-        let mocked = self
-            .options
-            .mocks
-            .as_ref()
-            .and_then(|m| m.response(&state.name, call_index));
+        let mocked = match self.stand_in(state) {
+            Some(response) => Some((response.clone(), 0)),
+            None => self
+                .options
+                .mocks
+                .as_ref()
+                .and_then(|m| m.response(&state.name, call_index))
+                .map(|m| (m.response.clone(), m.duration_millis)),
+        };
         let (outcome, at) = match mocked {
             // A mocked worker sends no heartbeats: a deadline before its answer wins.
-            Some(mocked) => {
-                let answered = scheduled + mocked.duration_millis;
+            Some((response, duration_millis)) => {
+                let answered = scheduled + duration_millis;
                 match limits.first_missed(scheduled, answered) {
                     Some(missed) => self.timed_out(facts.token.as_deref(), missed),
-                    None => (mocked.response.clone(), answered),
+                    None => (response, answered),
                 }
             }
             None if callback => {

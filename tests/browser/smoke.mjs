@@ -136,7 +136,7 @@ await check('the events table, the inspector and the cost tab show the run', asy
   await page.click('g.node[data-id="UpdateInventory"]');
   const inspected = await text('.inspected');
   if (inspected !== 'UpdateInventory') throw new Error(`inspector shows ${inspected}`);
-  const error = await page.locator('.json-block').nth(3).textContent();
+  const error = await page.locator('.json-block', { hasText: 'Error' }).first().textContent();
   if (!error.includes('States.Runtime')) throw new Error(`error block: ${error}`);
   await page.screenshot({ path: join(shots, 'inspector.png') });
   await page.click('text=Cost');
@@ -336,6 +336,31 @@ await check('what is typed survives closing the page mid-edit', async () => {
   await reopened.waitForSelector('textarea.definition');
   if (!(await reopened.locator('textarea.definition').inputValue()).includes(marker)) throw new Error('the last edit was lost');
   await reopened.close();
+});
+
+await check('the data-flow inspector shows each stage of a visit, and "Test this state" answers as TestState', async () => {
+  await page.selectOption('select[aria-label="Examples"]', examples[0][0]);
+  await page.click('button.run');
+  await page.waitForFunction(() => document.querySelector('.run-status')?.textContent === 'FAILED', null, { timeout: 10000 });
+  await page.click('g.node[data-id="ValidateOrder"]');
+  await page.waitForSelector('ol.stages .stage');
+  const stages = await page.locator('ol.stages .stage-name').allTextContents();
+  const expected = ['Input', 'After InputPath', 'After Parameters', 'Result', 'After ResultSelector', 'After ResultPath', 'Output', 'Variables after the state'];
+  if (stages.join('|') !== expected.join('|')) throw new Error(`stages: ${stages.join(', ')}`);
+  await page.locator('ol.stages .stage', { hasText: 'After ResultPath' }).click();
+  const changed = await page.locator('.stage-json .line.changed').allTextContents();
+  if (!changed.length || !changed[0].includes('"validation"')) throw new Error(`changed lines: ${changed.join(' / ')}`);
+  await page.screenshot({ path: join(shots, 'data-flow.png') });
+  // The state alone, failing with an error its Retry takes: RETRIABLE, with the backoff.
+  await page.locator('.mock-choice label', { hasText: 'Error' }).click();
+  await page.fill('input[aria-label="Mocked error"]', 'Lambda.ServiceException');
+  await page.click('button.test-button');
+  await page.waitForSelector('.test-answer .status-badge');
+  const status = await text('.test-answer .status-badge');
+  if (status !== 'RETRIABLE') throw new Error(`status ${status}`);
+  const details = await page.locator('.test-answer .json-block', { hasText: 'errorDetails' }).textContent();
+  if (!details.includes('retryBackoffIntervalSeconds')) throw new Error(`errorDetails: ${details}`);
+  await page.locator('section.test-state').screenshot({ path: join(shots, 'test-state.png') });
 });
 
 await check('the site works from a sub-path of a static host, its engine worker included', async () => {

@@ -12,6 +12,8 @@ use crate::examples::EXAMPLES;
 use crate::protocol::{Request, Response};
 use crate::run::{RunView, StartError};
 use crate::workspace::Workspace;
+use stepwise_engine::inspect::Inspection;
+use stepwise_engine::test_state::TestStateResponse;
 
 /// The bottom panel's tabs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -82,6 +84,11 @@ pub struct Playground {
     pub link_notice: RwSignal<Option<crate::workspace::LinkNotice>>,
     /// What the engine last refused or reported (a callback the API rejects, a stopped run).
     pub notice: RwSignal<Option<String>>,
+    /// The data flow of the state visit the inspector shows: its entered event, and what
+    /// the engine recorded of it.
+    pub inspection: RwSignal<Option<(u64, Option<Inspection>)>>,
+    /// TestState's last answer in the "Test this state" panel, or why it could not run.
+    pub test_answer: RwSignal<Option<Result<Box<TestStateResponse>, String>>>,
 }
 
 impl Playground {
@@ -115,7 +122,7 @@ impl Playground {
     }
 
     /// The workspace as a run request, mocked by `test_case` of the mock file when given.
-    fn run_request(&self, test_case: Option<String>) -> stepwise_engine::RunRequest {
+    pub fn run_request(&self, test_case: Option<String>) -> stepwise_engine::RunRequest {
         stepwise_engine::RunRequest {
             definition: self.definition.get_untracked(),
             substitutions: self.substitutions.get_untracked().into_iter().collect(),
@@ -139,6 +146,16 @@ impl Playground {
         });
     }
 
+    /// Ask the engine something about the run, or to test one state: the run, and whether
+    /// one is being computed, stay as they are.
+    pub fn ask(&self, request: Request) {
+        self.engine.with_value(|engine| {
+            if let Some(engine) = engine {
+                engine.send(&request);
+            }
+        });
+    }
+
     /// Stop whatever the engine computes: the worker is replaced, the run is gone.
     pub fn stop_engine(&self) {
         self.engine.with_value(|engine| {
@@ -155,6 +172,14 @@ impl Playground {
 
     /// What the engine answered.
     fn receive(&self, response: Response) {
+        let response = match response {
+            Response::Inspection {
+                entered_event,
+                inspection,
+            } => return self.inspection.set(Some((entered_event, inspection))),
+            Response::TestState(answer) => return self.test_answer.set(Some(answer)),
+            other => other,
+        };
         self.running.set(false);
         match response {
             Response::Ready => {}
@@ -164,6 +189,7 @@ impl Playground {
                     _ => view.events.len(),
                 };
                 self.starting.set(None);
+                self.inspection.set(None);
                 self.run.set(Some(*view));
                 self.run_error.set(None);
                 self.cursor.set(cursor);
@@ -180,6 +206,7 @@ impl Playground {
             }
             Response::Refused(message) => self.notice.set(Some(message)),
             Response::TestCases(runs) => self.test_cases.set(Some(runs)),
+            Response::Inspection { .. } | Response::TestState(_) => {}
         }
     }
 
@@ -274,6 +301,8 @@ pub fn App() -> impl IntoView {
         running: RwSignal::new(false),
         starting: RwSignal::new(None),
         notice: RwSignal::new(None),
+        inspection: RwSignal::new(None),
+        test_answer: RwSignal::new(None),
         link_notice: RwSignal::new(link_notice),
         test_cases: RwSignal::new(None),
     };

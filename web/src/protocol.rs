@@ -3,6 +3,10 @@
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use stepwise_engine::inspect::Inspection;
+use stepwise_engine::test_state::{
+    load_definition, test_state, TestStateRequest, TestStateResponse,
+};
 use stepwise_engine::{ApiError, Execution, Options, RunRequest};
 
 use crate::run::{RunView, StartError};
@@ -41,6 +45,20 @@ pub enum Request {
         express: bool,
         /// The simulator's budget of state transitions per test case.
         max_transitions: u64,
+    },
+    /// What one state visit of the live run did to its data.
+    Inspect {
+        /// The id of the visit's entered event.
+        entered_event: u64,
+    },
+    /// Run one state alone, as TestState does (the live run is left as it is).
+    TestState {
+        /// The definition (a machine, or one state alone) and its substitutions.
+        run: RunRequest,
+        /// Run as EXPRESS (else STANDARD).
+        express: bool,
+        /// The state, its input, mock and configuration.
+        test: Box<TestStateRequest>,
     },
 }
 
@@ -84,6 +102,15 @@ pub enum Response {
     Refused(String),
     /// Every test case of the mock file, in the file's order.
     TestCases(Vec<TestCaseRun>),
+    /// The data flow of a state visit (none when the run has no such visit).
+    Inspection {
+        /// The id of the visit's entered event.
+        entered_event: u64,
+        /// Its stages.
+        inspection: Option<Inspection>,
+    },
+    /// TestState's answer, or why the request cannot run.
+    TestState(Result<Box<TestStateResponse>, String>),
 }
 
 /// The worker's side: the live execution and how each request changes it.
@@ -95,6 +122,19 @@ pub struct Session {
 impl Session {
     /// Carry out `request`.
     pub fn handle(&mut self, request: Request) -> Response {
+        if let Request::TestState { run, express, test } = request {
+            return Response::TestState(test_one_state(&run, express, &test));
+        }
+        if let Request::Inspect { entered_event } = request {
+            let inspection = self
+                .execution
+                .as_ref()
+                .and_then(|e| e.inspection(entered_event).cloned());
+            return Response::Inspection {
+                entered_event,
+                inspection,
+            };
+        }
         if let Request::TestAll {
             run,
             express,
@@ -125,7 +165,10 @@ impl Session {
             return Response::Refused(ApiError::NotRunning.to_string());
         };
         let outcome = match request {
-            Request::Start { .. } | Request::TestAll { .. } => unreachable!("handled above"),
+            Request::Start { .. }
+            | Request::TestAll { .. }
+            | Request::TestState { .. }
+            | Request::Inspect { .. } => unreachable!("handled above"),
             Request::Answer { token, reply } => match reply {
                 Reply::Success(output) => execution.send_task_success(&token, output),
                 Reply::Failure { error, cause } => {
@@ -156,8 +199,35 @@ fn options(express: bool, max_transitions: u64) -> Options {
     Options {
         machine_type: crate::app::machine_type(express),
         max_transitions,
+        inspect: true,
         ..Options::default()
     }
+}
+
+/// TestState on the definition of `run`.
+fn test_one_state(
+    run: &RunRequest,
+    express: bool,
+    test: &TestStateRequest,
+) -> Result<Box<TestStateResponse>, String> {
+    let machine_type = crate::app::machine_type(express);
+    let machine = load_definition(run, machine_type).map_err(|error| match error {
+        StartError::Definition(errors) => match errors.first() {
+            Some(first) => format!(
+                "The definition has errors (line {}: {})",
+                first.start.line, first.message
+            ),
+            None => "The definition has errors".to_owned(),
+        },
+        other => format!("{other:?}"),
+    })?;
+    let options = Options {
+        machine_type,
+        ..Options::default()
+    };
+    test_state(&machine, test, &options)
+        .map(Box::new)
+        .map_err(|e| e.to_string())
 }
 
 /// Run every test case of `run`'s mock file: a test case passes when it succeeds.

@@ -93,6 +93,13 @@ impl Stage {
         }
     }
 
+    /// Does this stage build on the state's raw input rather than on the stage before it?
+    /// (ResultPath places the result into the raw input; every other step transforms what
+    /// the step before it produced.)
+    pub fn builds_on_input(self) -> bool {
+        self == Stage::AfterResultPath
+    }
+
     /// Is this a payload the state passes along (as opposed to a setting it evaluated)?
     pub fn is_payload(self) -> bool {
         !matches!(
@@ -208,5 +215,60 @@ impl Recorder {
         if let Some(frame) = self.frames.borrow_mut().last_mut() {
             frame.truncate(1);
         }
+    }
+}
+
+/// Where `after` differs from `before`, as JSON pointers of the members added, removed or
+/// changed (the deepest ones; at most `limit`). A value replaced whole is the pointer "".
+pub fn changes(before: &Value, after: &Value, limit: usize) -> Vec<String> {
+    fn walk(before: &Value, after: &Value, at: &mut String, out: &mut Vec<String>, limit: usize) {
+        if out.len() >= limit || before == after {
+            return;
+        }
+        let len = at.len();
+        match (before, after) {
+            (Value::Object(a), Value::Object(b)) => {
+                for key in a.keys().chain(b.keys().filter(|k| !a.contains_key(*k))) {
+                    at.push('/');
+                    at.push_str(&key.replace('~', "~0").replace('/', "~1"));
+                    match (a.get(key), b.get(key)) {
+                        (Some(x), Some(y)) => walk(x, y, at, out, limit),
+                        (x, y) if x != y && out.len() < limit => out.push(at.clone()),
+                        _ => {}
+                    }
+                    at.truncate(len);
+                }
+            }
+            (Value::Array(a), Value::Array(b)) if a.len() == b.len() => {
+                for (i, (x, y)) in a.iter().zip(b).enumerate() {
+                    at.push_str(&format!("/{i}"));
+                    walk(x, y, at, out, limit);
+                    at.truncate(len);
+                }
+            }
+            _ => out.push(at.clone()),
+        }
+    }
+    let mut out = Vec::new();
+    walk(before, after, &mut String::new(), &mut out, limit);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn changes_name_the_members_added_removed_and_changed() {
+        let before = json!({"a": 1, "b": {"c": [1, 2], "d": "x"}, "gone": true});
+        let after = json!({"a": 1, "b": {"c": [1, 3], "d": "x"}, "new/key": 0});
+        assert_eq!(
+            changes(&before, &after, 10),
+            ["/b/c/1", "/gone", "/new~1key"]
+        );
+        assert_eq!(changes(&before, &before, 10), Vec::<String>::new());
+        assert_eq!(changes(&json!([1]), &json!([1, 2]), 10), [""]);
+        assert_eq!(changes(&before, &after, 1), ["/b/c/1"]);
     }
 }

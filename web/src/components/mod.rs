@@ -1,6 +1,7 @@
 //! The playground's components, one per module. They render crate state; no ASL rules here.
 
 pub mod controls;
+pub mod data_flow;
 pub mod editor;
 pub mod graph_view;
 pub mod header;

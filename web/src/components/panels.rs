@@ -5,6 +5,7 @@ use serde_json::Value;
 use stepwise_engine::cost::{self, Cost};
 use stepwise_engine::trace;
 
+use super::data_flow::DataFlow;
 use super::json_view::JsonBlock;
 use crate::app::{use_playground, Tab};
 use crate::protocol::{self, Request};
@@ -403,11 +404,8 @@ fn InspectorTab() -> impl IntoView {
                 view! {
                     <h3 class="inspected">{name.clone()}</h3>
                     <p class="hint">{format!("Entered {} time(s) so far", io.entries)}</p>
-                    <JsonBlock title="Input" value=io.input />
-                    <JsonBlock title="Sent to the task (after InputPath and Parameters / Arguments)" value=io.parameters />
-                    <JsonBlock title="Task result" value=io.result />
-                    <JsonBlock title="Error" value=io.error />
-                    <JsonBlock title="Output (after ResultSelector, ResultPath and OutputPath / Output)" value=io.output />
+                    {io.error.map(|error| view! { <JsonBlock title="Error" value=Some(error) /> })}
+                    <DataFlow state=name.clone() />
                     <JsonBlock title="Assigned variables" value=io.assigned />
                     <JsonBlock title="Variables so far" value=variables />
                 }.into_any()

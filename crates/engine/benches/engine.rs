@@ -146,20 +146,28 @@ fn main() {
             .machine
             .expect("valid loop"),
     );
-    for (label, history) in [
+    for (label, history, inspect) in [
         (
             "counter loop, 100,000 iterations, no history",
             HistoryMode::None,
+            false,
         ),
         (
             "counter loop, 100,000 iterations, full history",
             HistoryMode::Full,
+            false,
+        ),
+        (
+            "counter loop, full history and data flow",
+            HistoryMode::Full,
+            true,
         ),
     ] {
         // 200,001 transitions: above the default budget, which this loop is not about.
         let options = Options {
             machine_type: MachineType::Express,
             history,
+            inspect,
             max_transitions: u64::MAX,
             ..Options::default()
         };

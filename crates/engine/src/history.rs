@@ -480,9 +480,30 @@ impl History {
         if entered.is_none_or(|e| e.kind.entered_state_type().is_none()) {
             return;
         }
+        // Most stages repeat the input or one another: store each distinct text once, and
+        // the input as the entered event already holds it.
+        let mut texts: Vec<Arc<str>> = entered
+            .and_then(|e| e.field("input"))
+            .and_then(|f| match f {
+                Field::Payload(text) => Some(text.clone()),
+                _ => None,
+            })
+            .into_iter()
+            .collect();
         let stages = stages
             .into_iter()
-            .map(|(stage, value)| (stage, self.interner.payload(crate::env::compact(&value))))
+            .map(|(stage, value)| {
+                let text = crate::env::compact(&value);
+                let shared = match texts.iter().find(|t| ***t == *text) {
+                    Some(known) => known.clone(),
+                    None => {
+                        let shared = self.interner.payload(text);
+                        texts.push(shared.clone());
+                        shared
+                    }
+                };
+                (stage, shared)
+            })
             .collect();
         self.visits.push(crate::inspect::Inspection { stages });
         self.events[index].visit = self.visits.len() as u32;

@@ -447,3 +447,38 @@ fn wait_and_nested_states_run_alone() {
         json!({"output": hello(), "status": "SUCCEEDED"}),
     );
 }
+
+// From the AWS documentation (nothing recorded): a Parallel state is tested with its whole
+// result mocked, one element per branch, and its result goes through its JSONPath chain.
+#[test]
+fn a_parallel_state_runs_on_its_mocked_branch_results() {
+    let definition = json!({"Type": "Parallel", "ResultSelector": {"first.$": "$[0]"}, "ResultPath": "$.branches", "Next": "After",
+        "Branches": [{"StartAt": "A", "States": {"A": {"Type": "Pass", "End": true}}},
+                     {"StartAt": "B", "States": {"B": {"Type": "Pass", "End": true}}}]});
+    check(
+        "Parallel",
+        definition.clone(),
+        json!({"input": hello(), "inspectionLevel": "DEBUG", "mock": {"result": [1, 2]}}),
+        json!({"output": {"Value": "HelloWorld", "branches": {"first": 1}}, "nextState": "After", "status": "SUCCEEDED",
+               "inspectionData": {"input": hello(), "afterInputPath": hello(), "afterParameters": hello(), "result": [1, 2],
+                                  "afterResultSelector": {"first": 1}, "afterResultPath": {"Value": "HelloWorld", "branches": {"first": 1}}}}),
+    );
+    check(
+        "Parallel failing in a branch",
+        definition.clone(),
+        json!({"mock": {"errorOutput": {"error": "Boom", "cause": "in B"}}, "stateConfiguration": {"errorCausedByState": "B"}}),
+        json!({"error": "Boom", "cause": "in B", "status": "FAILED"}),
+    );
+    refused(
+        "errorCausedByState outside",
+        definition.clone(),
+        json!({"mock": {"errorOutput": {"error": "Boom", "cause": ""}}, "stateConfiguration": {"errorCausedByState": "After"}}),
+        "errorCausedByState 'After' is not a state inside the Parallel or Map state 'StateName'.",
+    );
+    refused(
+        "Parallel without a mock",
+        definition,
+        json!({}),
+        "TestState API does not support Map or Parallel states. Supported state types include: [Task, Wait, Pass, Succeed, Fail, Choice]",
+    );
+}

@@ -28,6 +28,7 @@ pub mod codes;
 pub mod complete;
 pub mod depth;
 pub mod diagnostic;
+pub mod edit;
 pub mod intrinsic;
 pub mod json;
 mod jsonata;

@@ -26,11 +26,13 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod chaos;
 mod choice;
 pub mod cost;
 mod env;
 pub mod expect;
 mod failure;
+pub mod faults;
 mod history;
 pub mod inspect;
 pub mod intrinsics;
@@ -99,6 +101,9 @@ pub struct Options {
     /// Record what each state visit did to its data, stage by stage
     /// ([`Execution::inspection`]): the playground's data-flow inspector.
     pub inspect: bool,
+    /// Transient errors and duplicate deliveries to inject, drawn from the seed (the
+    /// resilience lab); `None` injects nothing.
+    pub faults: Option<faults::FaultProfile>,
 }
 
 impl Default for Options {
@@ -117,6 +122,7 @@ impl Default for Options {
             max_transitions: DEFAULT_MAX_TRANSITIONS,
             max_history_bytes: DEFAULT_MAX_HISTORY_BYTES,
             inspect: false,
+            faults: None,
         }
     }
 }
@@ -316,6 +322,7 @@ struct Outcome {
     unmocked: Vec<String>,
     children: Vec<ChildExecution>,
     written: Vec<(String, String, Value)>,
+    faults: faults::FaultLog,
     end_millis: i64,
 }
 
@@ -369,6 +376,7 @@ impl Execution {
             unmocked: std::mem::take(&mut runner.unmocked),
             children: std::mem::take(&mut runner.children),
             written: std::mem::take(&mut runner.written),
+            faults: std::mem::take(&mut runner.fault_log),
             end_millis: runner.now,
         };
     }
@@ -379,6 +387,11 @@ impl Execution {
         let index = usize::try_from(entered_event_id.checked_sub(1)?).ok()?;
         let visit = self.outcome.events.get(index)?.visit;
         self.outcome.visits.get((visit as usize).checked_sub(1)?)
+    }
+
+    /// What the fault profile did in this execution (empty without one).
+    pub fn fault_log(&self) -> &faults::FaultLog {
+        &self.outcome.faults
     }
 
     /// The execution as one serialisable report.

@@ -36,6 +36,9 @@ pub const MAX_HISTORY_EVENTS: u64 = 25_000;
 /// AWS's quota on payload sizes (UTF-8 JSON bytes).
 pub const MAX_PAYLOAD_BYTES: usize = 256 * 1024;
 
+/// Mixed into the seed for the fault profile's draws.
+const FAULT_STREAM: u64 = 0x5EED_FA17_0000_0001;
+
 /// Why a scope stopped before its end.
 pub(crate) enum Stop {
     /// A failure nothing caught (yet).
@@ -92,6 +95,11 @@ pub(crate) struct Runner<'m> {
     pub(crate) recorder: Option<crate::inspect::Recorder>,
     /// What TestState mocks in the one state it runs.
     pub(crate) stand: Option<Stand>,
+    /// Draws the faults of the fault profile, apart from `rng` so that a profile that
+    /// injects nothing changes nothing.
+    pub(crate) fault_rng: RefCell<ChaCha8Rng>,
+    /// What the fault profile did.
+    pub fault_log: crate::faults::FaultLog,
     /// The text of the output the last state exit recorded: the next state of its scope
     /// takes that very value as input, so its entered event shares the text.
     last_output: Option<Arc<str>>,
@@ -126,6 +134,8 @@ impl<'m> Runner<'m> {
             written: Vec::new(),
             recorder: options.inspect.then(Default::default),
             stand: None,
+            fault_rng: RefCell::new(ChaCha8Rng::seed_from_u64(options.seed ^ FAULT_STREAM)),
+            fault_log: Default::default(),
             last_output: None,
         }
     }
@@ -370,9 +380,12 @@ impl<'m> Runner<'m> {
             // Nothing can need the input again: let the state consume it.
             return match self.attempt(state, Cow::Owned(input), vars, &mut facts) {
                 Ok((output, next, assigned)) => Ok(self.exited(state, output, next, &assigned)),
-                Err(Stop::Fail(failure)) => Err(Stop::Fail(
-                    self.unhandled(state, failure, entered_id, &facts),
-                )),
+                Err(Stop::Fail(failure)) => {
+                    self.note_failed_state(state, &failure);
+                    Err(Stop::Fail(
+                        self.unhandled(state, failure, entered_id, &facts),
+                    ))
+                }
                 Err(stop) => Err(stop),
             };
         }
@@ -390,24 +403,46 @@ impl<'m> Runner<'m> {
                             if let Some(recorder) = &self.recorder {
                                 recorder.restart();
                             }
+                            if self.options.faults.is_some() {
+                                self.fault_log.retries.push((state.name.clone(), delay));
+                            }
                             self.now += delay;
                             facts.retry_count += 1;
                             facts.branch_failed = false;
                             continue;
                         }
                     }
+                    self.note_failed_state(state, &failure);
                     let failure = self.unhandled(state, failure, entered_id, &facts);
                     if let Some(catcher) = state
                         .catch
                         .iter()
                         .find(|c| failure.matches(&c.error_equals))
                     {
+                        self.fault_log.failed_state = None;
                         return self.catch(state, catcher, input, &failure, vars, &facts);
                     }
                     return Err(Stop::Fail(failure));
                 }
                 Err(stop) => return Err(stop),
             }
+        }
+    }
+
+    /// A state failed with no retry left: remember it as the innermost failing state (a
+    /// Parallel or Map failing because of a branch keeps the branch's state; a Catch
+    /// forgets it), and whether it gave up on an injected fault.
+    fn note_failed_state(&mut self, state: &State, failure: &crate::Failure) {
+        if self.options.faults.is_none() {
+            return;
+        }
+        if self.fault_log.failed_state.is_none() {
+            self.fault_log.failed_state = Some(state.name.clone());
+        }
+        let injected = self.fault_log.injected.last();
+        if injected.is_some_and(|(s, e)| *s == state.name && *e == failure.error) {
+            let gave_up = (state.name.clone(), failure.error.clone());
+            self.fault_log.gave_up.push(gave_up);
         }
     }
 
@@ -447,6 +482,11 @@ impl<'m> Runner<'m> {
         next: Transition,
         assigned: &[(String, Value)],
     ) -> (Value, Transition) {
+        if matches!(state.kind, stepwise_asl::model::Kind::Map(_)) && self.options.faults.is_some()
+        {
+            // Iterations the Map tolerated did not fail the execution.
+            self.fault_log.failed_state = None;
+        }
         self.emit_exited(state, &output, assigned);
         (output, next)
     }

@@ -11,6 +11,7 @@ use super::flow::Attempt;
 use super::{Ctx, Runner, StateFacts, Stop, MAX_PAYLOAD_BYTES};
 use crate::env::{compact, Vars};
 use crate::failure::Failure;
+use crate::faults::{Fault, INJECTED_CAUSE};
 use crate::history::details;
 use crate::mock::Response;
 use crate::{Answer, Pending};
@@ -93,9 +94,11 @@ impl<'m> Runner<'m> {
                 .filter(|_| callback || matches!(shape(&task.resource), Shape::Activity))
                 .map(|h| (h * 1000.0) as i64),
         };
+        let (fault, twice) = self.draw_fault(state, task);
         let call = self.calls.entry(state.name.clone()).or_insert(0);
-        let call_index = *call;
-        *call += 1;
+        // A second delivery calls the task again with the same input: its answer counts.
+        let call_index = *call + usize::from(twice);
+        *call += 1 + usize::from(twice);
         let mocked = match self.stand_in(state) {
             Some(response) => Some((response.clone(), 0)),
             None => self
@@ -105,16 +108,34 @@ impl<'m> Runner<'m> {
                 .and_then(|m| m.response(&state.name, call_index))
                 .map(|m| (m.response.clone(), m.duration_millis)),
         };
-        let (outcome, at) = match mocked {
+        let throw = |error: &str, cause: &str| Response::Throw {
+            error: error.to_owned(),
+            cause: cause.to_owned(),
+        };
+        let forced = match fault {
+            Some(Fault::Error(error)) => Some((throw(&error, INJECTED_CAUSE), scheduled)),
+            Some(Fault::Timeout) => limits.timeout.map(|t| (throw("States.Timeout", ""), t)),
+            Some(Fault::HeartbeatTimeout) => limits
+                .heartbeat
+                .map(|h| (throw("States.HeartbeatTimeout", ""), scheduled + h)),
+            None => None,
+        };
+        if let Some((Response::Throw { error, .. }, _)) = &forced {
+            self.fault_log
+                .injected
+                .push((state.name.clone(), error.clone()));
+        }
+        let (outcome, at) = match (forced, mocked) {
+            (Some(forced), _) => self.timed_out(facts.token.as_deref(), forced),
             // A mocked worker sends no heartbeats: a deadline before its answer wins.
-            Some((response, duration_millis)) => {
+            (None, Some((response, duration_millis))) => {
                 let answered = scheduled + duration_millis;
                 match limits.first_missed(scheduled, answered) {
                     Some(missed) => self.timed_out(facts.token.as_deref(), missed),
                     None => (response, answered),
                 }
             }
-            None if callback => {
+            (None, None) if callback => {
                 let token = facts.token.clone().unwrap_or_default();
                 match self.callback_answer(&token, scheduled, &limits) {
                     Some(answered) => answered,
@@ -129,13 +150,13 @@ impl<'m> Runner<'m> {
                     }
                 }
             }
-            None if self.options.strict_mocks => {
+            (None, None) if self.options.strict_mocks => {
                 return Err(Stop::Fail(Failure::runtime(format!(
                     "No mocked response for the Task state '{}' in the test case (strict mocks)",
                     state.name
                 ))))
             }
-            None => {
+            (None, None) => {
                 self.unmocked.push(state.name.clone());
                 (Response::Return(parameters.clone()), scheduled)
             }
@@ -160,6 +181,22 @@ impl<'m> Runner<'m> {
                 Err(Stop::Fail(failure))
             }
         }
+    }
+
+    /// The fault this attempt of `state` meets, and whether it is delivered twice, as the
+    /// fault profile draws them.
+    fn draw_fault(&mut self, state: &State, task: &Task) -> (Option<Fault>, bool) {
+        let Some(profile) = &self.options.faults else {
+            return (None, false);
+        };
+        let rng = &mut *self.fault_rng.borrow_mut();
+        let fault = profile.draw(&state.name, &task.resource, rng);
+        let express = self.options.machine_type == stepwise_asl::MachineType::Express;
+        let twice = express && profile.delivers_twice(rng);
+        if twice && !profile.is_idempotent(&state.name) {
+            self.fault_log.duplicates.push(state.name.clone());
+        }
+        (fault, twice)
     }
 
     /// What the outside world answered a callback task, and when; `None` while it waits.

@@ -1,5 +1,6 @@
 //! `stepwise`: validate, run, graph and evaluate AWS Step Functions state machines.
 
+mod chaos;
 mod eval;
 mod graph;
 mod report;
@@ -40,6 +41,8 @@ enum Command {
     Test(test::Args),
     /// Run one state alone, as AWS's TestState API does (output, next state, data flow).
     TestState(test_state::Args),
+    /// Run a machine many times under injected faults and report how it fares.
+    Chaos(chaos::Args),
 }
 
 fn main() -> ExitCode {
@@ -51,6 +54,7 @@ fn main() -> ExitCode {
         Command::Graph(args) => graph::run(&args),
         Command::Test(args) => test::run(&args),
         Command::TestState(args) => test_state::run(&args),
+        Command::Chaos(args) => chaos::run(&args),
     }
 }
 

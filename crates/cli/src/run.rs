@@ -41,6 +41,9 @@ pub struct Args {
     /// Fail Task states that have no mocked response.
     #[arg(long)]
     strict_mocks: bool,
+    /// Inject the faults of this profile (see `chaos`), drawn from the seed.
+    #[arg(long, value_name = "FILE")]
+    fault_profile: Option<String>,
     /// Record the full history, or none (faster for long loops).
     #[arg(long, value_parser = ["full", "none"], default_value = "full")]
     history: String,
@@ -95,8 +98,18 @@ fn execute(args: &Args) -> Result<ExitCode, String> {
         input,
         mocks,
     };
+    let faults = match &args.fault_profile {
+        Some(path) => {
+            let text = read_text(path).map_err(|e| format!("error: {e}\n"))?;
+            let profile = stepwise_engine::faults::FaultProfile::parse(&text)
+                .map_err(|e| format!("error: {path}: {e}\n"))?;
+            Some(profile)
+        }
+        None => None,
+    };
     let options = Options {
         seed: args.seed,
+        faults,
         machine_type: args.machine_type.into(),
         strict_mocks: args.strict_mocks,
         max_transitions: args.max_transitions,

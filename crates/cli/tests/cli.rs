@@ -765,3 +765,78 @@ fn test_state_answers_as_aws_test_state_does() {
     assert!(String::from_utf8_lossy(&out.stderr)
         .contains("--mock-result: the value is not JSON (line 1, column 2"));
 }
+
+#[test]
+fn chaos_reports_weak_states_and_fails_under_the_success_threshold() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../public/examples/");
+    let file = |name: &str| format!("{dir}order-processing-fixed.{name}");
+    let (definition, input, mocks) = (file("asl.json"), file("input.json"), file("mocks.json"));
+    let profile = temp_file("profile.json", br#"{"faults": {"*": {"transient": 0.05}}}"#);
+    let args = |extra: &[&str]| {
+        let mut args = vec![
+            "chaos",
+            &definition,
+            "--input-file",
+            &input,
+            "--mock-config",
+            &mocks,
+            "--test-case",
+            "HappyPath",
+            "--runs",
+            "400",
+        ];
+        args.extend_from_slice(extra);
+        args.iter().map(|s| s.to_string()).collect::<Vec<_>>()
+    };
+    let run = |extra: &[&str]| {
+        let args = args(extra);
+        stepwise(&args.iter().map(String::as_str).collect::<Vec<_>>())
+    };
+    let out = run(&["--profile", profile.to_str().unwrap(), "--json"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "no threshold, no failure: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: Value = serde_json::from_slice(&out.stdout).expect("a JSON report");
+    assert_eq!(report["runs"], 400);
+    let rate = report["successRate"].as_f64().unwrap();
+    assert!(rate > 0.5 && rate < 0.97, "success rate {rate}");
+    let weak: Vec<&str> = report["states"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["endedRuns"].as_u64() > Some(0))
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert!(weak.contains(&"UpdateInventory"), "{weak:?}");
+    assert!(report["suggestions"][0]["retrier"]["ErrorEquals"].is_array());
+
+    let again = run(&["--profile", profile.to_str().unwrap(), "--json"]);
+    assert_eq!(
+        again.stdout, out.stdout,
+        "the same seed gives the same report"
+    );
+
+    let strict = run(&[
+        "--profile",
+        profile.to_str().unwrap(),
+        "--min-success-rate",
+        "0.99",
+    ]);
+    assert_eq!(strict.status.code(), Some(1), "under the threshold");
+    let text = String::from_utf8_lossy(&strict.stdout);
+    assert!(
+        text.contains("suggestions:") && text.contains("UpdateInventory: add Retry on DynamoDB."),
+        "{text}"
+    );
+
+    let broken = temp_file(
+        "broken-profile.json",
+        br#"{"faults": {"*": {"transient": 7}}}"#,
+    );
+    let out = run(&["--profile", broken.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("must be between 0 and 1"));
+}

@@ -137,6 +137,11 @@ pub struct Report {
     pub baseline_transitions: u64,
     /// Transitions per run, on average, with faults.
     pub mean_transitions: f64,
+    /// Retries per run, on average (AWS bills each retry as a state transition).
+    pub mean_retries: f64,
+    /// What the faults add to a STANDARD workflow's bill per million executions, in
+    /// dollars: the transitions and retries beyond the run without faults.
+    pub cost_delta_per_million: f64,
     /// Runs whose task of a state that is not idempotent was delivered twice, per state.
     pub duplicates: BTreeMap<String, u32>,
     /// Failed runs to open as traces: seed, state, error.
@@ -269,6 +274,11 @@ impl Report {
             .map(|r| r.log.retries.iter().map(|(_, ms)| ms).sum())
             .collect();
         let succeeded = statuses.get("SUCCEEDED").copied().unwrap_or(0);
+        let mean = |f: &dyn Fn(&Outcome) -> f64| {
+            outcomes.iter().map(f).sum::<f64>() / f64::from(runs.max(1))
+        };
+        let mean_transitions = mean(&|r| r.transitions as f64);
+        let mean_retries = mean(&|r| r.log.retries.len() as f64);
         Report {
             runs,
             succeeded,
@@ -286,8 +296,11 @@ impl Report {
                     .collect::<Vec<_>>(),
             ),
             baseline_transitions: baseline.transitions,
-            mean_transitions: outcomes.iter().map(|r| r.transitions as f64).sum::<f64>()
-                / f64::from(runs.max(1)),
+            mean_transitions,
+            mean_retries,
+            cost_delta_per_million: (mean_transitions + mean_retries - baseline.transitions as f64)
+                * crate::cost::STANDARD_PRICE_PER_1000_TRANSITIONS
+                * 1_000.0,
             duplicates,
             failures,
         }

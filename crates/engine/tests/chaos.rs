@@ -10,18 +10,32 @@ use stepwise_engine::faults::FaultProfile;
 use stepwise_engine::{mock, Execution, HistoryMode, Options, Status};
 
 fn example(file: &str) -> String {
-    let path = format!("{}/../../public/examples/{file}", env!("CARGO_MANIFEST_DIR"));
+    let path = format!(
+        "{}/../../public/examples/{file}",
+        env!("CARGO_MANIFEST_DIR")
+    );
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
 fn lab(definition: &str, profile: &FaultProfile, express: bool, runs: u32) -> Report {
-    let machine = load(definition, &LoadOptions::default()).machine.expect("a valid definition");
+    let machine = load(definition, &LoadOptions::default())
+        .machine
+        .expect("a valid definition");
     let input: Value = serde_json::from_str(&example("order-processing-fixed.input.json")).unwrap();
-    let mocks = mock::load(&example("order-processing-fixed.mocks.json"), None, "HappyPath").expect("valid mocks");
+    let mocks = mock::load(
+        &example("order-processing-fixed.mocks.json"),
+        None,
+        "HappyPath",
+    )
+    .expect("valid mocks");
     let options = Options {
         mocks: Some(mocks),
         seed: 1,
-        machine_type: if express { stepwise_asl::MachineType::Express } else { stepwise_asl::MachineType::Standard },
+        machine_type: if express {
+            stepwise_asl::MachineType::Express
+        } else {
+            stepwise_asl::MachineType::Standard
+        },
         ..Options::default()
     };
     let mut lab = Lab::new(Rc::new(machine), input, options, profile.clone(), runs);
@@ -39,7 +53,10 @@ fn profile(text: &str) -> FaultProfile {
 fn the_same_seed_gives_the_same_report() {
     let definition = example("order-processing-fixed.asl.json");
     let standard = FaultProfile::standard();
-    assert_eq!(lab(&definition, &standard, false, 200), lab(&definition, &standard, false, 200));
+    assert_eq!(
+        lab(&definition, &standard, false, 200),
+        lab(&definition, &standard, false, 200)
+    );
 }
 
 #[test]
@@ -47,19 +64,50 @@ fn the_parallel_branches_without_retry_are_the_weak_states_and_the_suggested_ret
     let definition = example("order-processing-fixed.asl.json");
     let faults = profile(r#"{"faults": {"*": {"transient": 0.05}}}"#);
     let before = lab(&definition, &faults, false, 1_000);
-    let weak: Vec<&str> = before.states.iter().filter(|s| s.ended_runs > 0).map(|s| s.name.as_str()).collect();
-    assert!(weak.contains(&"UpdateInventory") && weak.contains(&"SendConfirmation"), "weak states: {weak:?}");
-    assert!(before.success_rate < 0.95, "success rate {}", before.success_rate);
-    assert!(before.states.iter().any(|s| s.name == "ValidateOrder" && s.retries > 0), "ValidateOrder's Retry works");
+    let weak: Vec<&str> = before
+        .states
+        .iter()
+        .filter(|s| s.ended_runs > 0)
+        .map(|s| s.name.as_str())
+        .collect();
+    assert!(
+        weak.contains(&"UpdateInventory") && weak.contains(&"SendConfirmation"),
+        "weak states: {weak:?}"
+    );
+    assert!(
+        before.success_rate < 0.95,
+        "success rate {}",
+        before.success_rate
+    );
+    assert!(
+        before
+            .states
+            .iter()
+            .any(|s| s.name == "ValidateOrder" && s.retries > 0),
+        "ValidateOrder's Retry works"
+    );
 
     // Apply every suggested Retry to the text, as the playground's button does.
     let mut fixed = definition.clone();
     for suggestion in before.suggestions.iter().filter(|s| s.retrier.is_some()) {
-        fixed = stepwise_asl::edit::add_retrier(&fixed, &suggestion.state, suggestion.retrier.as_ref().unwrap(), &LoadOptions::default())
-            .unwrap_or_else(|e| panic!("{}: {e}", suggestion.text));
+        fixed = stepwise_asl::edit::add_retrier(
+            &fixed,
+            &suggestion.state,
+            suggestion.retrier.as_ref().unwrap(),
+            &LoadOptions::default(),
+        )
+        .unwrap_or_else(|e| panic!("{}: {e}", suggestion.text));
     }
-    let suggested: Vec<&str> = before.suggestions.iter().map(|s| s.state.as_str()).collect();
-    assert!(suggested.contains(&"UpdateInventory"), "suggestions: {:?}", before.suggestions);
+    let suggested: Vec<&str> = before
+        .suggestions
+        .iter()
+        .map(|s| s.state.as_str())
+        .collect();
+    assert!(
+        suggested.contains(&"UpdateInventory"),
+        "suggestions: {:?}",
+        before.suggestions
+    );
     let after = lab(&fixed, &faults, false, 1_000);
     assert!(
         after.success_rate > before.success_rate + 0.05,
@@ -67,7 +115,11 @@ fn the_parallel_branches_without_retry_are_the_weak_states_and_the_suggested_ret
         before.success_rate,
         after.success_rate
     );
-    assert!(after.retry_latency.p99 > 0, "retries add latency: {:?}", after.retry_latency);
+    assert!(
+        after.retry_latency.p99 > 0,
+        "retries add latency: {:?}",
+        after.retry_latency
+    );
     assert!(after.mean_transitions >= before.baseline_transitions as f64);
 }
 
@@ -83,7 +135,14 @@ fn a_failing_run_is_reproduced_by_its_seed_and_its_fault_is_marked_in_the_histor
         seed: failed.seed,
         faults: Some(faults),
         history: HistoryMode::Full,
-        mocks: Some(mock::load(&example("order-processing-fixed.mocks.json"), None, "HappyPath").unwrap()),
+        mocks: Some(
+            mock::load(
+                &example("order-processing-fixed.mocks.json"),
+                None,
+                "HappyPath",
+            )
+            .unwrap(),
+        ),
         ..Options::default()
     };
     let input: Value = serde_json::from_str(&example("order-processing-fixed.input.json")).unwrap();
@@ -93,7 +152,10 @@ fn a_failing_run_is_reproduced_by_its_seed_and_its_fault_is_marked_in_the_histor
         .history()
         .iter()
         .any(|e| e.text("cause") == Some(stepwise_engine::faults::INJECTED_CAUSE));
-    assert!(marked, "the injected fault's event carries the injected cause");
+    assert!(
+        marked,
+        "the injected fault's event carries the injected cause"
+    );
 }
 
 #[test]
@@ -101,9 +163,19 @@ fn an_express_machine_delivering_twice_reports_the_tasks_that_are_not_idempotent
     let definition = example("order-processing-fixed.asl.json");
     let twice = profile(r#"{"duplicateDelivery": 0.2, "idempotent": ["ValidateOrder"]}"#);
     let report = lab(&definition, &twice, true, 200);
-    assert!(report.duplicates.contains_key("UpdateInventory"), "{:?}", report.duplicates);
-    assert!(!report.duplicates.contains_key("ValidateOrder"), "ValidateOrder is idempotent");
-    assert!(report.suggestions.iter().any(|s| s.state == "UpdateInventory" && s.text.contains("idempotent")));
+    assert!(
+        report.duplicates.contains_key("UpdateInventory"),
+        "{:?}",
+        report.duplicates
+    );
+    assert!(
+        !report.duplicates.contains_key("ValidateOrder"),
+        "ValidateOrder is idempotent"
+    );
+    assert!(report
+        .suggestions
+        .iter()
+        .any(|s| s.state == "UpdateInventory" && s.text.contains("idempotent")));
     // STANDARD executions are exactly-once.
     assert!(lab(&definition, &twice, false, 200).duplicates.is_empty());
 }

@@ -101,6 +101,18 @@ const loop = await page.evaluate(() => {
 });
 console.log(`wasm counter loop: ${loop[1]} transitions in ${loop[0].toFixed(1)} ms = ${(loop[1] / loop[0] / 1000).toFixed(2)} M transitions/s`);
 
+const chaos = await page.evaluate(() => {
+  const times = [];
+  let rate = 0;
+  for (let i = 0; i < 3; i++) {
+    const started = performance.now();
+    rate = window.wasmBindings.bench_chaos(1000);
+    times.push(performance.now() - started);
+  }
+  return [Math.min(...times), rate];
+});
+console.log(`resilience lab, 1,000 runs of the Order Processing Workflow with faults, in wasm: ${chaos[0].toFixed(0)} ms (success rate ${(chaos[1] * 100).toFixed(1)}%)`);
+
 // The endless loop at the default budget, full history, on a fresh page: the growth of the
 // wasm memory is the run's peak (wasm memory never shrinks).
 {

@@ -363,6 +363,39 @@ await check('the data-flow inspector shows each stage of a visit, and "Test this
   await page.locator('section.test-state').screenshot({ path: join(shots, 'test-state.png') });
 });
 
+await check('the resilience lab runs 1,000 faulty runs in the worker, shows the weak states, and its suggested Retry improves the rate', async () => {
+  await page.selectOption('select[aria-label="Examples"]', examples[1][0]);
+  await page.click('button.tab:has-text("Resilience")');
+  await page.fill('textarea[aria-label="Fault profile"]', '{"faults": {"*": {"transient": 0.05}}}');
+  const started = Date.now();
+  await page.click('button.lab-run');
+  await page.waitForSelector('.lab-verdict', { timeout: 30000 });
+  const elapsed = Date.now() - started;
+  const before = await text('.lab-verdict');
+  const rate = (t) => Number(/\(([\d.]+)%\)/.exec(t)?.[1]);
+  if (!(rate(before) < 95)) throw new Error(`verdict: ${before}`);
+  const weak = await page.locator('g.node.weak').evaluateAll((nodes) => nodes.map((n) => n.dataset.id));
+  if (!weak.includes('UpdateInventory') || !weak.includes('SendConfirmation')) throw new Error(`weak states: ${weak.join(', ')}`);
+  const bars = await page.locator('svg.survival rect.bar').count();
+  if (bars < 4) throw new Error(`${bars} survival bars`);
+  await page.screenshot({ path: join(shots, 'resilience.png') });
+  console.log(`     1,000 runs in the browser: ${elapsed} ms from the click to the report`);
+  // Apply the first suggested Retry: the text changes, stays valid, and the lab runs again.
+  const suggestion = await page.locator('ul.suggestions li').first().textContent();
+  await page.locator('ul.suggestions button.apply').first().click();
+  await page.waitForFunction((previous) => {
+    const verdict = document.querySelector('.lab-verdict')?.textContent;
+    return verdict && verdict !== previous;
+  }, before, { timeout: 30000 });
+  const after = await text('.lab-verdict');
+  if (!(rate(after) > rate(before))) throw new Error(`applying "${suggestion}" gave ${after} after ${before}`);
+  if ((await text('.verdict')) !== 'valid') throw new Error('the edited definition is not valid');
+  // A failed run opens as an ordinary trace on the graph.
+  await page.locator('button.failed-run').first().click();
+  await page.waitForFunction(() => document.querySelector('.run-status')?.textContent === 'FAILED', null, { timeout: 10000 });
+  await page.screenshot({ path: join(shots, 'resilience-run.png') });
+});
+
 await check('the site works from a sub-path of a static host, its engine worker included', async () => {
   const hosted = await page.context().newPage();
   hosted.on('pageerror', (e) => pageErrors.push(e.message));

@@ -30,6 +30,21 @@ pub enum Tab {
     Callbacks,
     /// What the run would cost on AWS.
     Cost,
+    /// The resilience lab.
+    Resilience,
+}
+
+/// Where the resilience lab stands.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Lab {
+    /// Nothing run yet.
+    Idle,
+    /// Runs made so far, of how many.
+    Running(u32, u32),
+    /// The report.
+    Done(Box<stepwise_engine::chaos::Report>),
+    /// Why it could not run.
+    Failed(String),
 }
 
 /// The state every component reads and writes, provided through context.
@@ -89,6 +104,12 @@ pub struct Playground {
     pub inspection: RwSignal<Option<(u64, Option<Inspection>)>>,
     /// TestState's last answer in the "Test this state" panel, or why it could not run.
     pub test_answer: RwSignal<Option<Result<Box<TestStateResponse>, String>>>,
+    /// The resilience lab's fault profile (JSON text).
+    pub fault_profile: RwSignal<String>,
+    /// How many runs the lab makes.
+    pub lab_runs: RwSignal<u32>,
+    /// Where the lab stands.
+    pub lab: RwSignal<Lab>,
 }
 
 impl Playground {
@@ -105,6 +126,36 @@ impl Playground {
             run,
             express: self.express.get_untracked(),
             max_transitions: self.max_transitions.get_untracked(),
+            lab_run: None,
+        });
+    }
+
+    /// Run the resilience lab on the workspace (the trace keeps the current run).
+    pub fn run_lab(&self) {
+        if self.analysis.with_untracked(|a| a.machine.is_none()) {
+            return;
+        }
+        let test_case = self.test_case.get_untracked();
+        let runs = self.lab_runs.get_untracked();
+        self.lab.set(Lab::Running(0, runs));
+        self.ask(Request::Chaos {
+            run: self.run_request((!test_case.is_empty()).then_some(test_case)),
+            express: self.express.get_untracked(),
+            max_transitions: self.max_transitions.get_untracked(),
+            profile: self.fault_profile.get_untracked(),
+            runs,
+        });
+    }
+
+    /// Open one run of the lab, by its seed, as an ordinary trace.
+    pub fn open_lab_run(&self, seed: u64) {
+        let test_case = self.test_case.get_untracked();
+        self.starting.set(Some(true));
+        self.send(Request::Start {
+            run: self.run_request((!test_case.is_empty()).then_some(test_case)),
+            express: self.express.get_untracked(),
+            max_transitions: self.max_transitions.get_untracked(),
+            lab_run: Some((seed, self.fault_profile.get_untracked())),
         });
     }
 
@@ -178,6 +229,13 @@ impl Playground {
                 inspection,
             } => return self.inspection.set(Some((entered_event, inspection))),
             Response::TestState(answer) => return self.test_answer.set(Some(answer)),
+            Response::ChaosProgress(done, total) => return self.lab.set(Lab::Running(done, total)),
+            Response::Chaos(report) => {
+                return self.lab.set(match report {
+                    Ok(report) => Lab::Done(report),
+                    Err(message) => Lab::Failed(message),
+                })
+            }
             other => other,
         };
         self.running.set(false);
@@ -206,7 +264,10 @@ impl Playground {
             }
             Response::Refused(message) => self.notice.set(Some(message)),
             Response::TestCases(runs) => self.test_cases.set(Some(runs)),
-            Response::Inspection { .. } | Response::TestState(_) => {}
+            Response::Inspection { .. }
+            | Response::TestState(_)
+            | Response::ChaosProgress(..)
+            | Response::Chaos(_) => {}
         }
     }
 
@@ -303,6 +364,12 @@ pub fn App() -> impl IntoView {
         notice: RwSignal::new(None),
         inspection: RwSignal::new(None),
         test_answer: RwSignal::new(None),
+        fault_profile: RwSignal::new(
+            serde_json::to_string_pretty(&stepwise_engine::faults::FaultProfile::standard())
+                .unwrap_or_default(),
+        ),
+        lab_runs: RwSignal::new(stepwise_engine::chaos::DEFAULT_RUNS),
+        lab: RwSignal::new(Lab::Idle),
         link_notice: RwSignal::new(link_notice),
         test_cases: RwSignal::new(None),
     };

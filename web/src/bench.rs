@@ -100,3 +100,26 @@ pub fn bench_analysis(text: &str) -> f64 {
 pub fn bench_load(text: &str) -> f64 {
     load(text, &LoadOptions::default()).diagnostics.len() as f64
 }
+
+/// The resilience lab on the Order Processing Workflow (fixed) with the standard fault
+/// profile, `runs` runs as the worker makes them; returns the success rate.
+#[wasm_bindgen]
+pub fn bench_chaos(runs: u32) -> f64 {
+    let example = crate::examples::EXAMPLES
+        .iter()
+        .find(|e| e.file == "order-processing-fixed")
+        .expect("the example exists");
+    let machine = load(example.definition, &LoadOptions::default())
+        .machine
+        .expect("the example is valid");
+    let mocks = stepwise_engine::mock::load(example.mocks, None, example.test_case).ok();
+    let options = Options {
+        mocks,
+        ..Options::default()
+    };
+    let input = serde_json::from_str(example.input).unwrap_or_default();
+    let profile = stepwise_engine::faults::FaultProfile::standard();
+    let mut lab = stepwise_engine::chaos::Lab::new(Rc::new(machine), input, options, profile, runs);
+    while !lab.advance(50) {}
+    lab.report().success_rate
+}

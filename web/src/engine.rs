@@ -80,10 +80,11 @@ impl Engine {
                 let session = session.clone();
                 let listener = self.listener.clone();
                 gloo_timers::callback::Timeout::new(0, move || {
-                    let answer = session.borrow_mut().handle_text(&text);
-                    if let Ok(response) = serde_json::from_str(&answer) {
-                        listener(response);
-                    }
+                    session.borrow_mut().handle_text(&text, &mut |answer| {
+                        if let Ok(response) = serde_json::from_str(&answer) {
+                            listener(response);
+                        }
+                    });
                 })
                 .forget();
             }

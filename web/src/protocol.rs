@@ -3,6 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use stepwise_engine::chaos;
+use stepwise_engine::faults::FaultProfile;
 use stepwise_engine::inspect::Inspection;
 use stepwise_engine::test_state::{
     load_definition, test_state, TestStateRequest, TestStateResponse,
@@ -22,6 +24,9 @@ pub enum Request {
         express: bool,
         /// The simulator's budget of state transitions.
         max_transitions: u64,
+        /// A run of the resilience lab to reproduce: its seed and fault profile (JSON).
+        #[serde(default)]
+        lab_run: Option<(u64, String)>,
     },
     /// Answer a waiting callback task.
     Answer {
@@ -50,6 +55,20 @@ pub enum Request {
     Inspect {
         /// The id of the visit's entered event.
         entered_event: u64,
+    },
+    /// Run the machine many times under a fault profile (the resilience lab); progress
+    /// comes as it goes, then the report (the live run is left as it is).
+    Chaos {
+        /// Definition, input and mocks.
+        run: RunRequest,
+        /// Run as EXPRESS (else STANDARD).
+        express: bool,
+        /// The simulator's budget of state transitions per run.
+        max_transitions: u64,
+        /// The fault profile (JSON text).
+        profile: String,
+        /// How many runs.
+        runs: u32,
     },
     /// Run one state alone, as TestState does (the live run is left as it is).
     TestState {
@@ -111,6 +130,10 @@ pub enum Response {
     },
     /// TestState's answer, or why the request cannot run.
     TestState(Result<Box<TestStateResponse>, String>),
+    /// Runs of the resilience lab made so far, of how many.
+    ChaosProgress(u32, u32),
+    /// The resilience lab's report, or why it could not run.
+    Chaos(Result<Box<chaos::Report>, String>),
 }
 
 /// The worker's side: the live execution and how each request changes it.
@@ -119,8 +142,38 @@ pub struct Session {
     execution: Option<Execution>,
 }
 
+/// Runs of the resilience lab between two progress messages.
+const CHAOS_SLICE: u32 = 50;
+
 impl Session {
-    /// Carry out `request`.
+    /// Carry out `request`, answering through `reply` (once, or with progress first).
+    pub fn handle_streaming(&mut self, request: Request, reply: &mut dyn FnMut(Response)) {
+        let Request::Chaos {
+            run,
+            express,
+            max_transitions,
+            profile,
+            runs,
+        } = request
+        else {
+            return reply(self.handle(request));
+        };
+        let options = Options {
+            inspect: false,
+            ..options(express, max_transitions)
+        };
+        let mut lab = match lab(&run, options, &profile, runs) {
+            Ok(lab) => lab,
+            Err(message) => return reply(Response::Chaos(Err(message))),
+        };
+        while !lab.advance(CHAOS_SLICE) {
+            let (done, total) = lab.progress();
+            reply(Response::ChaosProgress(done, total));
+        }
+        reply(Response::Chaos(Ok(Box::new(lab.report()))));
+    }
+
+    /// Carry out `request` (the resilience lab answers only through `handle_streaming`).
     pub fn handle(&mut self, request: Request) -> Response {
         if let Request::TestState { run, express, test } = request {
             return Response::TestState(test_one_state(&run, express, &test));
@@ -147,9 +200,15 @@ impl Session {
             run,
             express,
             max_transitions,
+            lab_run,
         } = request
         {
-            return match stepwise_engine::start(&run, options(express, max_transitions)) {
+            let mut options = options(express, max_transitions);
+            if let Some((seed, profile)) = lab_run {
+                options.seed = seed;
+                options.faults = FaultProfile::parse(&profile).ok();
+            }
+            return match stepwise_engine::start(&run, options) {
                 Ok(execution) => {
                     let view = RunView::of(&execution);
                     self.execution = Some(execution);
@@ -169,6 +228,9 @@ impl Session {
             | Request::TestAll { .. }
             | Request::TestState { .. }
             | Request::Inspect { .. } => unreachable!("handled above"),
+            Request::Chaos { .. } => {
+                return Response::Refused("The resilience lab streams its answers".into())
+            }
             Request::Answer { token, reply } => match reply {
                 Reply::Success(output) => execution.send_task_success(&token, output),
                 Reply::Failure { error, cause } => {
@@ -185,13 +247,14 @@ impl Session {
         }
     }
 
-    /// Handle a request written as JSON text; the answer as JSON text.
-    pub fn handle_text(&mut self, text: &str) -> String {
-        let response = match serde_json::from_str::<Request>(text) {
-            Ok(request) => self.handle(request),
-            Err(e) => Response::Refused(format!("Malformed request: {e}")),
-        };
-        serde_json::to_string(&response).unwrap_or_default()
+    /// Handle a request written as JSON text; each answer as JSON text.
+    pub fn handle_text(&mut self, text: &str, reply: &mut dyn FnMut(String)) {
+        let mut send =
+            |response: Response| reply(serde_json::to_string(&response).unwrap_or_default());
+        match serde_json::from_str::<Request>(text) {
+            Ok(request) => self.handle_streaming(request, &mut send),
+            Err(e) => send(Response::Refused(format!("Malformed request: {e}"))),
+        }
     }
 }
 
@@ -202,6 +265,40 @@ fn options(express: bool, max_transitions: u64) -> Options {
         inspect: true,
         ..Options::default()
     }
+}
+
+/// A resilience lab for the machine, input and mocks of `run`.
+fn lab(run: &RunRequest, options: Options, profile: &str, runs: u32) -> Result<chaos::Lab, String> {
+    let profile = FaultProfile::parse(profile)
+        .map_err(|e| format!("The fault profile is not usable: {e}"))?;
+    let machine = stepwise_engine::load_machine(run, options.machine_type)
+        .map_err(|_| "The definition has errors (see Problems).".to_owned())?;
+    let input = serde_json::from_str(&run.input).map_err(|e| {
+        format!(
+            "The input is not JSON (line {}, column {}: {e}).",
+            e.line(),
+            e.column()
+        )
+    })?;
+    let mocks = match &run.mocks {
+        Some(choice) => Some(
+            stepwise_engine::mock::load(
+                &choice.config,
+                choice.state_machine.as_deref(),
+                &choice.test_case,
+            )
+            .map_err(|_| "The mock file has problems (see the Mocks tab).".to_owned())?,
+        ),
+        None => None,
+    };
+    let options = Options { mocks, ..options };
+    Ok(chaos::Lab::new(
+        std::rc::Rc::new(machine),
+        input,
+        options,
+        profile,
+        runs,
+    ))
 }
 
 /// TestState on the definition of `run`.
@@ -264,6 +361,13 @@ fn test_all(run: &RunRequest, options: Options) -> Vec<TestCaseRun> {
 mod tests {
     use super::*;
 
+    /// Every answer to a request written as JSON text.
+    fn answers(session: &mut Session, text: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        session.handle_text(text, &mut |answer| out.push(answer));
+        out
+    }
+
     #[wasm_bindgen_test::wasm_bindgen_test]
     fn a_session_starts_answers_and_refuses_as_the_engine_does() {
         let mut session = Session::default();
@@ -276,8 +380,9 @@ mod tests {
             run,
             express: false,
             max_transitions: 1000,
+            lab_run: None,
         };
-        let text = session.handle_text(&serde_json::to_string(&start).unwrap());
+        let text = answers(&mut session, &serde_json::to_string(&start).unwrap()).remove(0);
         let Response::Run(view) = serde_json::from_str(&text).unwrap() else {
             panic!("{text}")
         };
@@ -295,7 +400,8 @@ mod tests {
             session.handle(Request::Advance { seconds: 1 }),
             Response::Refused("ExecutionDoesNotExist".into())
         );
-        assert!(matches!(session.handle_text("not json"), t if t.contains("Malformed request")));
+        let malformed = answers(&mut session, "not json");
+        assert!(malformed.len() == 1 && malformed[0].contains("Malformed request"));
     }
 
     #[wasm_bindgen_test::wasm_bindgen_test]
@@ -328,6 +434,59 @@ mod tests {
         assert_eq!(
             session.handle(Request::Stop),
             Response::Refused("ExecutionDoesNotExist".into())
+        );
+    }
+
+    #[wasm_bindgen_test::wasm_bindgen_test]
+    fn the_resilience_lab_reports_progress_then_its_report() {
+        let mut session = Session::default();
+        let run = RunRequest {
+            definition: r#"{"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "End": true}}}"#.into(),
+            input: "{}".into(),
+            ..RunRequest::default()
+        };
+        let chaos = |profile: &str| Request::Chaos {
+            run: run.clone(),
+            express: false,
+            max_transitions: 100,
+            profile: profile.into(),
+            runs: 120,
+        };
+        let mut replies = Vec::new();
+        session.handle_streaming(
+            chaos(r#"{"faults": {"*": {"transient": 0.5}}}"#),
+            &mut |r| replies.push(r),
+        );
+        assert_eq!(
+            replies[..2],
+            [
+                Response::ChaosProgress(50, 120),
+                Response::ChaosProgress(100, 120)
+            ]
+        );
+        let Some(Response::Chaos(Ok(report))) = replies.last() else {
+            panic!("{replies:?}")
+        };
+        assert_eq!(report.runs, 120);
+        // What the same lab counts natively (crates/engine/tests/chaos.rs): wasm draws the
+        // same faults from the same seeds.
+        let errors: Vec<(&str, u32)> = report
+            .uncaught_errors
+            .iter()
+            .map(|(e, n)| (e.as_str(), *n))
+            .collect();
+        let expected = vec![
+            ("Lambda.AWSLambdaException", 13),
+            ("Lambda.SdkClientException", 15),
+            ("Lambda.ServiceException", 12),
+            ("Lambda.TooManyRequestsException", 21),
+        ];
+        assert_eq!((report.succeeded, errors), (59, expected));
+        let mut refused = Vec::new();
+        session.handle_streaming(chaos("{oops"), &mut |r| refused.push(r));
+        assert!(
+            matches!(&refused[..], [Response::Chaos(Err(m))] if m.starts_with("The fault profile is not usable: line 1, column 2")),
+            "{refused:?}"
         );
     }
 }

@@ -174,8 +174,8 @@ fn summary(report: &Report, elapsed: std::time::Duration, profile: Option<&str>)
         r.p50, r.p95, r.p99
     ));
     out.push_str(&format!(
-        "transitions per run: {:.2} and {:.2} retries (without faults: {}); as STANDARD that is {:+.2} USD per million executions\n",
-        report.mean_transitions, report.mean_retries, report.baseline_transitions, report.cost_delta_per_million
+        "transitions per run: {:.2} (without faults: {}); retries per run: {:.2}, {:+.2} USD per million STANDARD executions\n",
+        report.mean_transitions, report.baseline_transitions, report.mean_retries, report.cost_delta_per_million
     ));
     for (state, runs) in &report.duplicates {
         out.push_str(&format!(

@@ -240,6 +240,7 @@ fn main() {
     parallel_in_a_loop();
 
     jsonata_expressions();
+    resilience_lab();
 
     let text = generated_definition(1000);
     let (elapsed, loaded) = best_of(10, || load(&text, &LoadOptions::default()));
@@ -422,4 +423,44 @@ fn record(name: &str, value: serde_json::Value) {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/bench");
     let _ = std::fs::create_dir_all(&dir);
     let _ = std::fs::write(dir.join(format!("engine-{name}.json")), value.to_string());
+}
+
+/// 1,000 runs of the Order Processing Workflow (fixed) under the standard fault profile.
+fn resilience_lab() {
+    let example = |ext: &str| {
+        let path = format!(
+            "{}/../../public/examples/order-processing-fixed.{ext}",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+    };
+    let machine = std::rc::Rc::new(
+        load(&example("asl.json"), &LoadOptions::default())
+            .machine
+            .expect("valid example"),
+    );
+    let options = Options {
+        mocks: Some(mock::load(&example("mocks.json"), None, "HappyPath").expect("valid mocks")),
+        ..Options::default()
+    };
+    let input: serde_json::Value =
+        serde_json::from_str(&example("input.json")).expect("JSON input");
+    let (elapsed, report) = best_of(5, || {
+        let profile = stepwise_engine::faults::FaultProfile::standard();
+        let mut lab = stepwise_engine::chaos::Lab::new(
+            machine.clone(),
+            input.clone(),
+            options.clone(),
+            profile,
+            1_000,
+        );
+        lab.advance(1_000);
+        lab.report()
+    });
+    println!(
+        "{:<48} {:>8.1} ms (success rate {:.1}%)",
+        "resilience lab, 1,000 faulty runs of Order Processing",
+        elapsed.as_secs_f64() * 1e3,
+        report.success_rate * 100.0
+    );
 }

@@ -103,7 +103,10 @@ impl FaultProfile {
                 "States.HeartbeatTimeout" => Fault::HeartbeatTimeout,
                 "transient" => {
                     let choices = transient_errors(resource);
-                    Fault::Error(choices[rng.gen_range(0..choices.len())].to_owned())
+                    // A u32 draw, not a usize one: the same seed picks the same error
+                    // natively and in wasm32.
+                    let pick = rng.gen_range(0..choices.len() as u32) as usize;
+                    Fault::Error(choices[pick].to_owned())
                 }
                 other => Fault::Error(other.to_owned()),
             });

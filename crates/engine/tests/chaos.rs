@@ -179,3 +179,41 @@ fn an_express_machine_delivering_twice_reports_the_tasks_that_are_not_idempotent
     // STANDARD executions are exactly-once.
     assert!(lab(&definition, &twice, false, 200).duplicates.is_empty());
 }
+
+/// The same lab as the playground worker's test (web/src/protocol.rs): natively and in wasm
+/// the same seeds draw the same faults, so both count the same successes.
+const TINY_MACHINE: &str = r#"{"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "End": true}}}"#;
+
+#[test]
+fn the_same_seeds_draw_the_same_faults_natively_and_in_wasm() {
+    let machine = load(TINY_MACHINE, &LoadOptions::default()).machine.unwrap();
+    let options = Options {
+        max_transitions: 100,
+        ..Options::default()
+    };
+    let mut lab = Lab::new(
+        Rc::new(machine),
+        serde_json::json!({}),
+        options,
+        profile(r#"{"faults": {"*": {"transient": 0.5}}}"#),
+        120,
+    );
+    lab.advance(120);
+    let report = lab.report();
+    let errors: Vec<(&str, u32)> = report
+        .uncaught_errors
+        .iter()
+        .map(|(e, n)| (e.as_str(), *n))
+        .collect();
+    let expected = vec![
+        ("Lambda.AWSLambdaException", 13),
+        ("Lambda.SdkClientException", 15),
+        ("Lambda.ServiceException", 12),
+        ("Lambda.TooManyRequestsException", 21),
+    ];
+    assert_eq!(
+        (report.succeeded, errors),
+        (59, expected),
+        "see web/src/protocol.rs: the worker must count the same"
+    );
+}

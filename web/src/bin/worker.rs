@@ -15,8 +15,9 @@ fn main() {
     let replies = scope.clone();
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
         let request = event.data().as_string().unwrap_or_default();
-        let answer = session.borrow_mut().handle_text(&request);
-        let _ = replies.post_message(&JsValue::from_str(&answer));
+        session.borrow_mut().handle_text(&request, &mut |answer| {
+            let _ = replies.post_message(&JsValue::from_str(&answer));
+        });
     });
     scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     // The worker lives as long as the page keeps it: so does its handler.

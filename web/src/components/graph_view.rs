@@ -86,6 +86,21 @@ pub fn GraphView() -> impl IntoView {
             });
         }
     };
+    // With the Resilience tab open, the states whose faults ended runs.
+    let weak = Memo::new(move |_| {
+        if pg.tab.get() != crate::app::Tab::Resilience {
+            return std::collections::HashSet::new();
+        }
+        pg.lab.with(|lab| match lab {
+            crate::app::Lab::Done(report) => report
+                .states
+                .iter()
+                .filter(|s| s.ended_runs > 0)
+                .map(|s| s.name.clone())
+                .collect(),
+            _ => std::collections::HashSet::new(),
+        })
+    });
     let node_view = move |node: LaidNode| {
         let id = node.id.clone();
         let id_for_class = id.clone();
@@ -100,10 +115,15 @@ pub fn GraphView() -> impl IntoView {
                 .selected
                 .with(|s| s.as_deref() == Some(id_for_class.as_str()));
             format!(
-                "node type-{kind}{}{}{}",
+                "node type-{kind}{}{}{}{}",
                 if node.container { " container" } else { "" },
                 statuses.with(|s| status_class(s.get(&id_for_class))),
-                if selected { " selected" } else { "" }
+                if selected { " selected" } else { "" },
+                if weak.with(|w| w.contains(&id_for_class)) {
+                    " weak"
+                } else {
+                    ""
+                }
             )
         };
         let select = move |ev: web_sys::MouseEvent| {

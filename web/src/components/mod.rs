@@ -8,3 +8,4 @@ pub mod header;
 pub mod json_view;
 pub mod panels;
 pub mod problems;
+pub mod resilience;

@@ -7,6 +7,7 @@ use stepwise_engine::trace;
 
 use super::data_flow::DataFlow;
 use super::json_view::JsonBlock;
+use super::resilience::ResilienceTab;
 use crate::app::{use_playground, Tab};
 use crate::protocol::{self, Request};
 use crate::run::StartError;
@@ -18,6 +19,7 @@ const TABS: &[(Tab, &str)] = &[
     (Tab::Inspector, "Inspector"),
     (Tab::Callbacks, "Callbacks"),
     (Tab::Cost, "Cost"),
+    (Tab::Resilience, "Resilience"),
 ];
 
 /// The tab strip and the open tab.
@@ -38,6 +40,7 @@ pub fn Panels() -> impl IntoView {
                 Tab::Inspector => view! { <InspectorTab /> }.into_any(),
                 Tab::Callbacks => view! { <CallbacksTab /> }.into_any(),
                 Tab::Cost => view! { <CostTab /> }.into_any(),
+                Tab::Resilience => view! { <ResilienceTab /> }.into_any(),
             }}
         </div>
     }

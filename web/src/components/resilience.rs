@@ -92,7 +92,7 @@ fn LabReport(report: Report) -> impl IntoView {
         {(!report.suggestions.is_empty()).then(|| view! {
             <h4>"Suggestions"</h4>
             <ul class="suggestions">
-                {report.suggestions.iter().cloned().map(|s| {
+                {report.suggestions.iter().map(|s| {
                     let button = s.retrier.clone().map(|retrier| {
                         let state = s.state.clone();
                         view! { <button class="apply" on:click=move |_| apply(state.clone(), retrier.clone())>"Apply"</button> }

@@ -217,3 +217,32 @@ fn the_same_seeds_draw_the_same_faults_natively_and_in_wasm() {
         "see web/src/protocol.rs: the worker must count the same"
     );
 }
+
+#[test]
+fn an_injected_timeout_outlasts_timeout_seconds_and_is_marked() {
+    let definition = r#"{"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage", "TimeoutSeconds": 5, "End": true}}}"#;
+    let machine = load(definition, &LoadOptions::default()).machine.unwrap();
+    let options = Options {
+        faults: Some(profile(r#"{"faults": {"*": {"States.Timeout": 1}}}"#)),
+        ..Options::default()
+    };
+    let execution = Execution::start(Rc::new(machine), serde_json::json!({}), options);
+    assert_eq!(
+        execution.failure().map(|f| f.error.as_str()),
+        Some("States.Timeout")
+    );
+    let timed_out = execution
+        .history()
+        .iter()
+        .find(|e| e.kind == stepwise_engine::EventType::TaskTimedOut)
+        .expect("a TaskTimedOut event");
+    assert_eq!(
+        timed_out.text("cause"),
+        Some(stepwise_engine::faults::INJECTED_CAUSE)
+    );
+    assert_eq!(
+        timed_out.millis - execution.history()[0].millis,
+        5_000,
+        "it fires at TimeoutSeconds"
+    );
+}

@@ -114,10 +114,15 @@ impl<'m> Runner<'m> {
         };
         let forced = match fault {
             Some(Fault::Error(error)) => Some((throw(&error, INJECTED_CAUSE), scheduled)),
-            Some(Fault::Timeout) => limits.timeout.map(|t| (throw("States.Timeout", ""), t)),
-            Some(Fault::HeartbeatTimeout) => limits
-                .heartbeat
-                .map(|h| (throw("States.HeartbeatTimeout", ""), scheduled + h)),
+            Some(Fault::Timeout) => limits
+                .timeout
+                .map(|t| (throw("States.Timeout", INJECTED_CAUSE), t)),
+            Some(Fault::HeartbeatTimeout) => limits.heartbeat.map(|h| {
+                (
+                    throw("States.HeartbeatTimeout", INJECTED_CAUSE),
+                    scheduled + h,
+                )
+            }),
             None => None,
         };
         if let Some((Response::Throw { error, .. }, _)) = &forced {

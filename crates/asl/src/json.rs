@@ -42,6 +42,11 @@ impl SpanTable {
         }
     }
 
+    /// Remember where the value at `pointer` sits.
+    pub(crate) fn insert(&mut self, pointer: String, span: NodeSpan) {
+        self.spans.insert(pointer, span);
+    }
+
     /// The span of the member key at `pointer` (or of its value when it has no key).
     pub fn key_span(&self, pointer: &str) -> Span {
         match self.spans.get(pointer) {

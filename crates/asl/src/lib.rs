@@ -41,6 +41,7 @@ pub mod source;
 pub mod substitution;
 pub mod timestamp;
 pub mod validate;
+pub mod yaml;
 
 use std::collections::{HashMap, HashSet};
 
@@ -73,7 +74,7 @@ pub struct Loaded {
     pub diagnostics: Vec<Diagnostic>,
     /// Where every value of the definition sits in the text.
     pub spans: SpanTable,
-    /// The definition after substitutions (when it was JSON).
+    /// The definition after substitutions (when it parsed).
     pub json: Option<serde_json::Value>,
 }
 
@@ -84,10 +85,27 @@ impl Loaded {
     }
 }
 
-/// Parse, build, validate and lint the definition in `text`.
+/// Parse a definition written in JSON or in YAML. Text is YAML when it does not start like
+/// JSON and reads as a YAML mapping (or fails as one); anything else gets JSON's diagnostics,
+/// as AWS gives them (`not a definition` is invalid JSON, not a YAML string).
+pub fn parse_text(text: &str, sink: &mut Sink) -> (Option<serde_json::Value>, json::SpanTable) {
+    if yaml::looks_like_yaml(text) {
+        let mut yaml_sink = Sink::default();
+        let (value, spans) = yaml::parse(text, &mut yaml_sink);
+        let mapping = matches!(value, Some(serde_json::Value::Object(_)));
+        let broken_mapping = value.is_none() && text.contains(':');
+        if mapping || broken_mapping {
+            sink.items.extend(yaml_sink.items);
+            return (value, spans);
+        }
+    }
+    json::parse(text, sink)
+}
+
+/// Parse, build, validate and lint the definition in `text` (JSON or YAML).
 pub fn load(text: &str, options: &LoadOptions) -> Loaded {
     let mut sink = Sink::default();
-    let (mut json, spans) = json::parse(text, &mut sink);
+    let (mut json, spans) = parse_text(text, &mut sink);
     let mut machine = None;
     // What DefinitionSubstitutions put in: deployment-specific on purpose, not hard-coded.
     let mut substituted = HashSet::new();

@@ -39,6 +39,7 @@ pub mod path;
 pub mod resource;
 pub mod source;
 pub mod substitution;
+pub mod template;
 pub mod timestamp;
 pub mod validate;
 pub mod yaml;

@@ -6,27 +6,34 @@ use stepwise_asl::{load, LoadOptions};
 use stepwise_graph::{build, estimate_text_width, layout, Style};
 
 use crate::report::code_frames;
-use crate::validate::read_or_report;
 use crate::{emit, EXIT_USAGE};
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// The definition file (ASL JSON).
+    /// The definition file (JSON or YAML), or a SAM or CloudFormation template.
     definition: String,
+    /// The state machine of a template to draw.
+    #[arg(long)]
+    resource: Option<String>,
     /// Output format.
     #[arg(long, value_parser = ["svg", "dot", "json"], default_value = "svg")]
     format: String,
 }
 
 pub fn run(args: &Args) -> ExitCode {
-    let text = match read_or_report(&args.definition) {
-        Ok(text) => text,
-        Err(code) => return code,
+    let source = match crate::source::read(&args.definition, args.resource.as_deref()) {
+        Ok(source) => source,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::from(EXIT_USAGE);
+        }
     };
+    let text = source.text;
     let loaded = load(
         &text,
         &LoadOptions {
             skip_lints: true,
+            substitutions: source.substitutions.into_iter().collect(),
             ..LoadOptions::default()
         },
     );

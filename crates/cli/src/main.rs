@@ -2,9 +2,11 @@
 
 mod chaos;
 mod eval;
+mod export;
 mod graph;
 mod report;
 mod run;
+mod source;
 mod test;
 mod test_state;
 mod validate;
@@ -43,6 +45,8 @@ enum Command {
     TestState(test_state::Args),
     /// Run a machine many times under injected faults and report how it fares.
     Chaos(chaos::Args),
+    /// Write a SAM or CloudFormation template that deploys the machine, or a MockConfigFile.
+    Export(export::Args),
 }
 
 fn main() -> ExitCode {
@@ -55,6 +59,7 @@ fn main() -> ExitCode {
         Command::Test(args) => test::run(&args),
         Command::TestState(args) => test_state::run(&args),
         Command::Chaos(args) => chaos::run(&args),
+        Command::Export(args) => export::run(&args),
     }
 }
 

@@ -15,8 +15,11 @@ use crate::validate::{parse_substitution, read_text, TypeArg};
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// The definition file (ASL JSON).
+    /// The definition file (JSON or YAML), or a SAM or CloudFormation template.
     definition: String,
+    /// The state machine of a template to run.
+    #[arg(long)]
+    resource: Option<String>,
     /// The execution input, as JSON text.
     #[arg(long, conflicts_with = "input_file")]
     input: Option<String>,
@@ -35,9 +38,9 @@ pub struct Args {
     /// Seed for everything random.
     #[arg(long, default_value_t = 0)]
     seed: u64,
-    /// STANDARD or EXPRESS.
-    #[arg(long = "type", value_enum, default_value = "STANDARD")]
-    machine_type: TypeArg,
+    /// STANDARD or EXPRESS [default: the template's, or STANDARD].
+    #[arg(long = "type", value_enum)]
+    machine_type: Option<TypeArg>,
     /// Fail Task states that have no mocked response.
     #[arg(long)]
     strict_mocks: bool,
@@ -78,7 +81,9 @@ pub fn read_input(text: Option<&str>, file: Option<&str>) -> Result<String, Stri
 
 fn execute(args: &Args) -> Result<ExitCode, String> {
     let color = std::io::stderr().is_terminal();
-    let text = read_text(&args.definition).map_err(|e| format!("error: {e}\n"))?;
+    let source = crate::source::read(&args.definition, args.resource.as_deref())
+        .map_err(|e| format!("error: {e}\n"))?;
+    let text = source.text;
     let input = read_input(args.input.as_deref(), args.input_file.as_deref())?;
     let mocks = match &args.mock_config {
         Some(path) => Some(MockChoice {
@@ -90,10 +95,10 @@ fn execute(args: &Args) -> Result<ExitCode, String> {
     };
     let request = RunRequest {
         definition: text,
-        substitutions: args
+        substitutions: source
             .substitutions
-            .iter()
-            .cloned()
+            .into_iter()
+            .chain(args.substitutions.iter().cloned())
             .collect::<HashMap<_, _>>(),
         input,
         mocks,
@@ -110,7 +115,11 @@ fn execute(args: &Args) -> Result<ExitCode, String> {
     let options = Options {
         seed: args.seed,
         faults,
-        machine_type: args.machine_type.into(),
+        machine_type: args
+            .machine_type
+            .map(Into::into)
+            .or(source.machine_type)
+            .unwrap_or_default(),
         strict_mocks: args.strict_mocks,
         max_transitions: args.max_transitions,
         history: if args.history == "none" {

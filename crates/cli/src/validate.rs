@@ -31,9 +31,13 @@ pub struct Args {
     /// Print the table of diagnostic codes (Markdown) and exit.
     #[arg(long, conflicts_with = "files")]
     list_codes: bool,
-    /// The state machine type (some lints only apply to EXPRESS).
-    #[arg(long = "type", value_enum, default_value = "STANDARD")]
-    machine_type: TypeArg,
+    /// The state machine type (some lints only apply to EXPRESS) [default: the template's,
+    /// or STANDARD].
+    #[arg(long = "type", value_enum)]
+    machine_type: Option<TypeArg>,
+    /// The state machine of a SAM or CloudFormation template to validate.
+    #[arg(long)]
+    resource: Option<String>,
     /// A DefinitionSubstitutions entry, NAME=VALUE (repeatable).
     #[arg(long = "substitution", value_name = "NAME=VALUE", value_parser = parse_substitution)]
     substitutions: Vec<(String, String)>,
@@ -99,14 +103,6 @@ fn usage_error(kind: clap::error::ErrorKind, message: &str) -> ! {
     validate.error(kind, message).exit()
 }
 
-/// [`read_text`], or the usage exit code once the problem is reported on stderr.
-pub fn read_or_report(path: &str) -> Result<String, ExitCode> {
-    read_text(path).map_err(|message| {
-        eprintln!("error: {message}");
-        ExitCode::from(EXIT_USAGE)
-    })
-}
-
 pub fn run(args: &Args) -> ExitCode {
     if args.list_codes {
         crate::emit(&codes::markdown());
@@ -129,22 +125,35 @@ pub fn run(args: &Args) -> ExitCode {
             "--severity and --max-results apply to --format aws only",
         );
     }
-    let options = LoadOptions {
-        substitutions: args
+    // Each file's own options: a template gives a type and substitution values.
+    let options_for = |source: &crate::source::Source| LoadOptions {
+        substitutions: source
             .substitutions
-            .iter()
-            .cloned()
+            .clone()
+            .into_iter()
+            .chain(args.substitutions.iter().cloned())
             .collect::<HashMap<_, _>>(),
-        machine_type: args.machine_type.into(),
+        machine_type: args
+            .machine_type
+            .map(Into::into)
+            .or(source.machine_type)
+            .unwrap_or_default(),
         skip_lints: false,
+    };
+    let read = |file: &str| {
+        crate::source::read(file, args.resource.as_deref()).map_err(|message| {
+            eprintln!("error: {message}");
+            ExitCode::from(EXIT_USAGE)
+        })
     };
     if format == Format::Aws {
         let file = &args.files[0];
-        let text = match read_or_report(file) {
-            Ok(text) => text,
+        let source = match read(file) {
+            Ok(source) => source,
             Err(code) => return code,
         };
-        let loaded = load(&text, &options);
+        let text = source.text.clone();
+        let loaded = load(&text, &options_for(&source));
         let response = aws_response(
             &text,
             &loaded,
@@ -161,11 +170,12 @@ pub fn run(args: &Args) -> ExitCode {
     let mut any_errors = false;
     let mut results = Vec::new();
     for file in &args.files {
-        let text = match read_or_report(file) {
-            Ok(text) => text,
+        let source = match read(file) {
+            Ok(source) => source,
             Err(code) => return code,
         };
-        let loaded = load(&text, &options);
+        let text = source.text.clone();
+        let loaded = load(&text, &options_for(&source));
         let errors = loaded.errors().count();
         any_errors |= errors > 0;
         let states: Vec<&str> = loaded
@@ -173,12 +183,24 @@ pub fn run(args: &Args) -> ExitCode {
             .iter()
             .flat_map(|m| m.states.names())
             .collect();
+        let findings: Vec<Value> = source
+            .findings
+            .iter()
+            .map(|(code, message)| json!({ "code": code, "severity": "Warning", "message": message }))
+            .collect();
         if format == Format::Json {
-            results.push(json!({ "file": file, "valid": errors == 0, "states": states, "diagnostics": loaded.diagnostics }));
+            let mut result = json!({ "file": file, "valid": errors == 0, "states": states, "diagnostics": loaded.diagnostics });
+            if !findings.is_empty() {
+                result["template"] = json!(findings);
+            }
+            results.push(result);
             continue;
         }
         crate::emit(&code_frames(file, &text, &loaded.diagnostics, color));
-        let warnings = loaded.diagnostics.len() - errors;
+        for (code, message) in &source.findings {
+            crate::emit(&format!("  ⚠ [{code}] {message}\n"));
+        }
+        let warnings = loaded.diagnostics.len() - errors + source.findings.len();
         if errors == 0 {
             crate::emit(&format!(
                 "{file}: valid — {} state(s): {} ({warnings} warning(s))\n",

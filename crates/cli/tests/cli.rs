@@ -840,3 +840,161 @@ fn chaos_reports_weak_states_and_fails_under_the_success_threshold() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("must be between 0 and 1"));
 }
+
+/// cfn-lint, as `cargo xtask test` installs it (STEPWISE_CFN_LINT names it).
+fn cfn_lint(template: &std::path::Path, ignore: &[&str]) -> Option<Output> {
+    let Ok(program) = std::env::var("STEPWISE_CFN_LINT") else {
+        eprintln!("cfn-lint not run: STEPWISE_CFN_LINT is not set (cargo xtask test sets it)");
+        return None;
+    };
+    let mut command = Command::new(program);
+    command.arg(template);
+    for check in ignore {
+        command.args(["--ignore-checks", check]);
+    }
+    Some(command.output().expect("cfn-lint runs"))
+}
+
+#[test]
+fn exported_templates_pass_cfn_lint_and_run_back_as_the_same_machine() {
+    let definition = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../public/examples/order-processing-fixed.asl.json"
+    );
+    let input = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../public/examples/order-processing-fixed.input.json"
+    );
+    let mocks = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../public/examples/order-processing-fixed.mocks.json"
+    );
+    let dir = std::env::temp_dir().join(format!("stepwise-export-{}", std::process::id()));
+    let run_json = |file: &str| {
+        let out = stepwise(&[
+            "run",
+            file,
+            "--input-file",
+            input,
+            "--mock-config",
+            mocks,
+            "--test-case",
+            "HappyPath",
+            "--json",
+        ]);
+        let report: Value = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("{file}: {e}: {}", String::from_utf8_lossy(&out.stderr)));
+        (report["status"].clone(), report["output"].clone())
+    };
+    let direct = run_json(definition);
+    assert_eq!(direct.0, "SUCCEEDED");
+    for (what, out) in [
+        ("sam", None),
+        ("cfn", None),
+        ("sam", Some("sam")),
+        ("cfn", Some("cfn")),
+    ] {
+        let template = match out {
+            Some(sub) => {
+                let target = dir.join(sub);
+                let result = stepwise(&[
+                    "export",
+                    what,
+                    definition,
+                    "--out",
+                    target.to_str().unwrap(),
+                ]);
+                assert_eq!(
+                    result.status.code(),
+                    Some(0),
+                    "{}",
+                    String::from_utf8_lossy(&result.stderr)
+                );
+                assert!(target
+                    .join("statemachine/order-processing-fixed.asl.json")
+                    .exists());
+                target.join("template.yaml")
+            }
+            None => {
+                let result = stepwise(&["export", what, definition]);
+                assert_eq!(
+                    result.status.code(),
+                    Some(0),
+                    "{}",
+                    String::from_utf8_lossy(&result.stderr)
+                );
+                temp_file(&format!("{what}.yaml"), &result.stdout)
+            }
+        };
+        // A CloudFormation template naming a local definition file is for `aws cloudformation
+        // package`, which uploads it: cfn-lint says so (W3002), and that is all it may say.
+        let ignore: &[&str] = if what == "cfn" && out.is_some() {
+            &["W3002"]
+        } else {
+            &[]
+        };
+        if let Some(lint) = cfn_lint(&template, ignore) {
+            assert!(
+                lint.status.success(),
+                "cfn-lint on {what} {out:?}: {}",
+                String::from_utf8_lossy(&lint.stdout)
+            );
+        }
+        // Imported back, the template runs as the definition did.
+        assert_eq!(
+            run_json(template.to_str().unwrap()),
+            direct,
+            "{what} {out:?}"
+        );
+        let validated = stepwise(&["validate", template.to_str().unwrap()]);
+        assert_eq!(
+            validated.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&validated.stdout)
+        );
+    }
+    let mocks_out = stepwise(&["export", "mocks", definition]);
+    let skeleton: Value = serde_json::from_slice(&mocks_out.stdout).expect("a MockConfigFile");
+    assert_eq!(
+        skeleton["StateMachines"]["OrderProcessingFixed"]["TestCases"]["HappyPath"]
+            ["ValidateOrder"],
+        "ValidateOrderSuccess"
+    );
+}
+
+#[test]
+fn templates_are_read_with_their_findings_and_resource_choice() {
+    let template = temp_file(
+        "two-machines.yaml",
+        b"Resources:\n  A:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      Type: EXPRESS\n      Definition:\n        StartAt: W\n        States:\n          W: {Type: Task, Resource: 'arn:aws:states:::sqs:sendMessage.waitForTaskToken', End: true}\n  B:\n    Type: AWS::Serverless::StateMachine\n    Properties:\n      Definition: {StartAt: P, States: {P: {Type: Pass, End: true}}}\n",
+    );
+    let path = template.to_str().unwrap();
+    let out = stepwise(&["validate", path]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr)
+        .contains("several state machines: A, B. Choose one with --resource"));
+    let out = stepwise(&["validate", path, "--resource", "A"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("[TPL003]")
+            && text.contains("AWS rejects .sync and .waitForTaskToken in EXPRESS"),
+        "{text}"
+    );
+    assert!(
+        text.contains("[TPL001]") && text.contains("[TPL002]"),
+        "{text}"
+    );
+    let out = stepwise(&["graph", path, "--resource", "B", "--format", "dot"]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("\"P\""));
+    let yaml = temp_file(
+        "machine.yaml",
+        b"StartAt: P\nStates:\n  P:\n    Type: Pass\n    Nxt: Q\n",
+    );
+    let out = stepwise(&["validate", yaml.to_str().unwrap()]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("machine.yaml:5:5"),
+        "a YAML diagnostic points into the YAML: {text}"
+    );
+}

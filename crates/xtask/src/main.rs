@@ -121,6 +121,7 @@ fn test() -> Result<bool, String> {
         "stepwise-web",
         "--no-fail-fast",
     ]);
+    native.env("STEPWISE_CFN_LINT", Tools::cfn_lint());
     run("native tests (nextest)", native, nextest_counts);
     let mut doc = cargo();
     doc.args(["test", "--doc", "--workspace", "--exclude", "stepwise-web"]);

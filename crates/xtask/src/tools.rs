@@ -8,6 +8,7 @@ use std::process::{Command, Stdio};
 const WASM_BINDGEN_VERSION: &str = "0.2.130";
 const TRUNK_VERSION: &str = "0.21.14";
 const BINARYEN_VERSION: &str = "132";
+const CFN_LINT_VERSION: &str = "1.58.0";
 
 /// The workspace root.
 pub fn project_root() -> PathBuf {
@@ -73,7 +74,34 @@ impl Tools {
         let tools = Tools::ensure_web()?;
         tools.ensure_chromium()?;
         tools.ensure_playwright()?;
+        tools.ensure_cfn_lint()?;
         Ok(tools)
+    }
+
+    /// Where cfn-lint (which the template tests run on exported templates) is installed.
+    pub fn cfn_lint() -> PathBuf {
+        project_root().join("target/tools/venv/bin/cfn-lint")
+    }
+
+    /// cfn-lint from PyPI, in a virtual environment of its own.
+    fn ensure_cfn_lint(&self) -> Result<(), String> {
+        let installed = self.output_of(&Tools::cfn_lint().to_string_lossy(), &["--version"]);
+        if installed.is_some_and(|v| v.contains(CFN_LINT_VERSION)) {
+            return Ok(());
+        }
+        let venv = project_root().join("target/tools/venv");
+        self.install(
+            "a Python virtual environment for cfn-lint",
+            self.command("python3").arg("-m").arg("venv").arg(&venv),
+        )?;
+        self.install(
+            &format!("cfn-lint {CFN_LINT_VERSION}"),
+            self.command(&venv.join("bin/pip").to_string_lossy()).args([
+                "install",
+                "--quiet",
+                &format!("cfn-lint=={CFN_LINT_VERSION}"),
+            ]),
+        )
     }
 
     /// What `cargo xtask fuzz` needs: the nightly toolchain and cargo-fuzz.

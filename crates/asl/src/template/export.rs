@@ -63,7 +63,7 @@ pub fn export(
     for name in placeholders {
         let parameter = parameter_name(&name);
         let default = lifted.get(&name).or_else(|| values.get(&name));
-        let mut declared = json!({ "Type": "String", "Description": format!("The value of ${{{name}}} in the definition") });
+        let mut declared = json!({ "Type": "String", "Description": format!("What the definition's {name} placeholder stands for") });
         if let Some(default) = default {
             declared["Default"] = json!(default);
         }

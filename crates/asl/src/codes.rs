@@ -92,6 +92,10 @@ pub const CODES: &[Code] = &[
     code("MOCK004", Error, "Invalid call index or range of a mocked response", None),
     code("MOCK005", Error, "Mocked response without exactly one of Return and Throw", None),
     code("MOCK006", Error, "Invalid DurationSeconds of a mocked response", None),
+    code("TPL001", Warning, "Template state machine without versioning", None),
+    code("TPL002", Warning, "Template state machine without logging of execution data", None),
+    code("TPL003", Warning, "EXPRESS template state machine with .sync or a callback", None),
+    code("TPL004", Warning, "Template hard-codes an ARN where !GetAtt or !Ref would do", None),
 ];
 
 /// The table entry for `code`.

@@ -412,6 +412,41 @@ fn escape(token: &str) -> String {
     stepwise_asl::json::escape_token(token)
 }
 
+/// A MockConfigFile for AWS Step Functions Local with one test case, `HappyPath`, in which
+/// every Task state of `machine` succeeds with a result of the shape its integration returns
+/// (to fill in); the state machine entry is `name`.
+pub fn skeleton(machine: &stepwise_asl::model::StateMachine, name: &str) -> Value {
+    use serde_json::{json, Map};
+    let mut test_case = Map::new();
+    let mut responses = Map::new();
+    for state in machine.states.task_states() {
+        let stepwise_asl::model::Kind::Task(task) = &state.kind else {
+            continue;
+        };
+        let result = match task.resource.trim_end_matches(".waitForTaskToken") {
+            "arn:aws:states:::lambda:invoke" => json!({ "StatusCode": 200, "Payload": {} }),
+            "arn:aws:states:::sns:publish" => {
+                json!({ "MessageId": "00000000-0000-0000-0000-000000000000" })
+            }
+            "arn:aws:states:::sqs:sendMessage" => {
+                json!({ "MessageId": "00000000-0000-0000-0000-000000000000", "MD5OfMessageBody": "" })
+            }
+            "arn:aws:states:::dynamodb:getItem" => json!({ "Item": {} }),
+            "arn:aws:states:::events:putEvents" => {
+                json!({ "Entries": [{ "EventId": "00000000-0000-0000-0000-000000000000" }], "FailedEntryCount": 0 })
+            }
+            _ => json!({}),
+        };
+        let response = format!("{}Success", state.name);
+        test_case.insert(state.name.clone(), json!(response));
+        responses.insert(response, json!({ "0": { "Return": result } }));
+    }
+    json!({
+        "StateMachines": { name: { "TestCases": { "HappyPath": test_case } } },
+        "MockedResponses": responses
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -522,39 +557,4 @@ mod tests {
         assert_eq!((errors[0].code, errors[0].start.line), ("MOCK004", 1));
         assert_eq!(load("not json", None, "T").unwrap_err()[0].code, "ASL001");
     }
-}
-
-/// A MockConfigFile for AWS Step Functions Local with one test case, `HappyPath`, in which
-/// every Task state of `machine` succeeds with a result of the shape its integration returns
-/// (to fill in); the state machine entry is `name`.
-pub fn skeleton(machine: &stepwise_asl::model::StateMachine, name: &str) -> Value {
-    use serde_json::{json, Map};
-    let mut test_case = Map::new();
-    let mut responses = Map::new();
-    for state in machine.states.task_states() {
-        let stepwise_asl::model::Kind::Task(task) = &state.kind else {
-            continue;
-        };
-        let result = match task.resource.trim_end_matches(".waitForTaskToken") {
-            "arn:aws:states:::lambda:invoke" => json!({ "StatusCode": 200, "Payload": {} }),
-            "arn:aws:states:::sns:publish" => {
-                json!({ "MessageId": "00000000-0000-0000-0000-000000000000" })
-            }
-            "arn:aws:states:::sqs:sendMessage" => {
-                json!({ "MessageId": "00000000-0000-0000-0000-000000000000", "MD5OfMessageBody": "" })
-            }
-            "arn:aws:states:::dynamodb:getItem" => json!({ "Item": {} }),
-            "arn:aws:states:::events:putEvents" => {
-                json!({ "Entries": [{ "EventId": "00000000-0000-0000-0000-000000000000" }], "FailedEntryCount": 0 })
-            }
-            _ => json!({}),
-        };
-        let response = format!("{}Success", state.name);
-        test_case.insert(state.name.clone(), json!(response));
-        responses.insert(response, json!({ "0": { "Return": result } }));
-    }
-    json!({
-        "StateMachines": { name: { "TestCases": { "HappyPath": test_case } } },
-        "MockedResponses": responses
-    })
 }

@@ -406,6 +406,36 @@ await check('the site works from a sub-path of a static host, its engine worker 
   await hosted.close();
 });
 
+await check('the documentation page embeds three runnable playgrounds that size themselves (served from a sub-path)', async () => {
+  const docs = await context.newPage();
+  docs.on('pageerror', (e) => pageErrors.push(`docs.html: ${e.message}`));
+  await docs.goto(`${url}${subPath.slice(1)}docs.html`);
+  await docs.waitForFunction(() => document.querySelectorAll('iframe[data-stepwise-frame]').length === 3, null, { timeout: 10000 });
+  const expected = ['SUCCEEDED', 'SUCCEEDED', 'SUCCEEDED'];
+  const frames = docs.locator('iframe[data-stepwise-frame]');
+  for (let i = 0; i < 3; i++) {
+    const handle = await frames.nth(i).elementHandle();
+    await handle.scrollIntoViewIfNeeded();
+    const frame = await handle.contentFrame();
+    await frame.waitForSelector('g.node', { timeout: 15000 });
+    await frame.click('button.run');
+    await frame.waitForFunction((status) => document.querySelector('.run-status')?.textContent === status, expected[i], { timeout: 10000 });
+    const open = await frame.getAttribute('a.open-full', 'href');
+    if (!open.includes('#w=') || open.includes('embed')) throw new Error(`frame ${i}: open-full link ${open}`);
+  }
+  // The trace views fit their content: the host page resized them on the frames' word.
+  await docs.waitForFunction(() => [...document.querySelectorAll('iframe[data-stepwise-frame]')].slice(0, 2).every((f) => f.style.height !== '480px'), null, { timeout: 5000 });
+  await docs.screenshot({ path: join(shots, 'docs-page.png'), fullPage: true });
+  await docs.close();
+  // Without JavaScript the reader still sees every definition.
+  const plain = await browser.newContext({ javaScriptEnabled: false });
+  const noScript = await plain.newPage();
+  await noScript.goto(`${url}docs.html`);
+  const visible = await noScript.locator('pre[data-stepwise]:visible').count();
+  await plain.close();
+  if (visible !== 3) throw new Error(`${visible} definitions visible without JavaScript`);
+});
+
 await check('the site runs under its Content-Security-Policy, with no inline script', async () => {
   const html = await readFile(join(dist, 'index.html'), 'utf8');
   const policy = /http-equiv="Content-Security-Policy" content="([^"]+)"/.exec(html)?.[1] ?? '';

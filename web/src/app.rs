@@ -4,7 +4,11 @@ use leptos::prelude::*;
 
 use crate::analysis::Analysis;
 use crate::components::{
-    controls::RunControls, editor::Editor, graph_view::GraphView, header::Header, panels::Panels,
+    controls::RunControls,
+    editor::Editor,
+    graph_view::GraphView,
+    header::Header,
+    panels::{EventsTab, InspectorTab, Panels},
     problems::Problems,
 };
 use crate::engine::{Engine, Host};
@@ -396,13 +400,30 @@ pub fn App() -> impl IntoView {
         save_when_leaving(playground);
     }
     if embedded {
+        let view = embed_view();
+        report_size_to_host();
         return view! {
-            <main class="playground embedded">
+            <main class=format!("playground embedded view-{view}")>
+                {(view == "editor").then(|| view! {
+                    <section class="pane editor-pane">
+                        <Editor />
+                        <Problems />
+                    </section>
+                })}
                 <section class="pane graph-pane">
                     <RunControls />
                     <GraphView />
                     <a class="open-full" href=full_page_url() target="_blank" rel="noopener">"Open in Stepwise ↗"</a>
                 </section>
+                {(view != "graph").then(|| view! {
+                    <section class="pane trace-pane" aria-label="Trace">
+                        {move || if playground.selected.with(Option::is_some) {
+                            view! { <InspectorTab /> }.into_any()
+                        } else {
+                            view! { <EventsTab /> }.into_any()
+                        }}
+                    </section>
+                })}
             </main>
         }
         .into_any();
@@ -446,6 +467,49 @@ pub fn is_embedded() -> bool {
                 .split('&')
                 .any(|p| p == "embed")
         })
+}
+
+/// What an embedded playground shows besides the graph: `graph` (nothing), `trace` (the
+/// events, or the selected state's data) or `editor` (also the definition).
+fn embed_view() -> &'static str {
+    let search = web_sys::window()
+        .and_then(|w| w.location().search().ok())
+        .unwrap_or_default();
+    let asked = search
+        .trim_start_matches('?')
+        .split('&')
+        .find_map(|p| p.strip_prefix("view="));
+    match asked {
+        Some("graph") => "graph",
+        Some("editor") => "editor",
+        _ => "trace",
+    }
+}
+
+/// Tell the page that embeds this one how tall its content is, whenever that changes, so
+/// the frame fits it. Only the height is sent; the host checks where it comes from.
+fn report_size_to_host() {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let Ok(Some(host)) = window.parent() else {
+        return;
+    };
+    let last = std::cell::Cell::new(0);
+    gloo_timers::callback::Interval::new(250, move || {
+        let height = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.query_selector("main").ok().flatten())
+            .map_or(0, |main| main.scroll_height());
+        if height != last.get() {
+            last.set(height);
+            let message = js_sys::Object::new();
+            let _ = js_sys::Reflect::set(&message, &"type".into(), &"stepwise:size".into());
+            let _ = js_sys::Reflect::set(&message, &"height".into(), &height.into());
+            let _ = host.post_message(&message, "*");
+        }
+    })
+    .forget();
 }
 
 /// This page's address without its query or fragment.

@@ -252,8 +252,9 @@ fn MockState() -> impl IntoView {
     }
 }
 
+/// The history table (also the trace of an embedded playground).
 #[component]
-fn EventsTab() -> impl IntoView {
+pub fn EventsTab() -> impl IntoView {
     let pg = use_playground();
     let filter = RwSignal::new(String::new());
     let expanded = RwSignal::new(None::<u64>);
@@ -395,8 +396,9 @@ fn ChildExecutions() -> impl IntoView {
     }
 }
 
+/// The selected state's data (also in an embedded playground).
 #[component]
-fn InspectorTab() -> impl IntoView {
+pub fn InspectorTab() -> impl IntoView {
     let pg = use_playground();
     view! {
         {move || match pg.selected.get() {

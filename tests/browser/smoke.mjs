@@ -1,7 +1,7 @@
 // Smoke test of the built playground: serves dist/ on 127.0.0.1, loads it in the system
 // Chromium, runs every example to the end, and saves screenshots of the main views.
 import { createServer } from 'node:http';
-import { readFile, mkdir } from 'node:fs/promises';
+import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
@@ -404,6 +404,53 @@ await check('the site works from a sub-path of a static host, its engine worker 
   await hosted.click('button.run');
   await hosted.waitForFunction(() => document.querySelector('.run-status')?.textContent === 'SUCCEEDED', null, { timeout: 10000 });
   await hosted.close();
+});
+
+await check('a pasted SAM template imports its state machine, a YAML file opens, and the machine downloads as a template', async () => {
+  await page.selectOption('select[aria-label="Examples"]', examples[1][0]);
+  const sam = [
+    'Transform: AWS::Serverless-2016-10-31',
+    'Resources:',
+    '  Validate:',
+    '    Type: AWS::Serverless::Function',
+    '  Orders:',
+    '    Type: AWS::Serverless::StateMachine',
+    '    Properties:',
+    '      Type: EXPRESS',
+    '      Definition:',
+    '        StartAt: Check',
+    '        States:',
+    '          Check:',
+    '            Type: Task',
+    '            Resource: arn:aws:states:::lambda:invoke',
+    '            Parameters: {FunctionName: "${ValidateArn}", Payload.$: $}',
+    '            End: true',
+    '      DefinitionSubstitutions:',
+    '        ValidateArn: !GetAtt Validate.Arn',
+  ].join('\n');
+  await page.locator('textarea.definition').fill(sam);
+  await page.waitForSelector('.template-banner');
+  await page.click('button.import-template');
+  await page.waitForSelector('g.node[data-id="Check"]');
+  const value = await page.locator('input[aria-label="Value of ValidateArn"]').inputValue().catch(async () => {
+    await page.click('button.tab:has-text("Input")');
+    return page.locator('input[aria-label="Value of ValidateArn"]').inputValue();
+  });
+  if (value !== 'arn:aws:lambda:us-east-1:123456789012:function:Validate') throw new Error(`substitution: ${value}`);
+  if ((await page.locator('select[aria-label="Workflow type"]').inputValue()) !== 'EXPRESS') throw new Error('the template\'s type was not taken');
+  if ((await text('.verdict')) !== 'valid') throw new Error('the imported definition is not valid');
+  await page.click('button.run');
+  await page.waitForFunction(() => document.querySelector('.run-status')?.textContent === 'SUCCEEDED', null, { timeout: 10000 });
+  // Download it as SAM: the file is a template that imports back.
+  const [download] = await Promise.all([page.waitForEvent('download'), page.selectOption('select.download', 'sam')]);
+  const exported = await readFile(await download.path(), 'utf8');
+  if (!exported.includes('AWS::Serverless::StateMachine') || !exported.includes('AutoPublishAlias: live')) throw new Error(`downloaded: ${exported.slice(0, 300)}`);
+  // Open a YAML definition from disk.
+  const yamlFile = join(shots, 'opened.asl.yaml');
+  await writeFile(yamlFile, 'StartAt: Hello\nStates:\n  Hello:\n    Type: Pass\n    End: true\n');
+  await page.setInputFiles('input[aria-label="Open a file"]', yamlFile);
+  await page.waitForSelector('g.node[data-id="Hello"]');
+  await page.screenshot({ path: join(shots, 'opened-yaml.png') });
 });
 
 await check('the documentation page embeds three runnable playgrounds that size themselves (served from a sub-path)', async () => {

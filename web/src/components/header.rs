@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 
+use super::files::{DownloadTemplate, OpenFile};
 use crate::app::use_playground;
 use crate::examples::EXAMPLES;
 use crate::workspace::{LinkNotice, Workspace};
@@ -101,6 +102,8 @@ pub fn Header() -> impl IntoView {
                         }
                     } />
             })}
+            <OpenFile />
+            <DownloadTemplate />
             <button class="embed" on:click=embed title="HTML that shows this machine on another page">"Embed"</button>
             <button class="share" on:click=share>"Share"</button>
         </header>

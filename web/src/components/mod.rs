@@ -3,6 +3,7 @@
 pub mod controls;
 pub mod data_flow;
 pub mod editor;
+pub mod files;
 pub mod graph_view;
 pub mod header;
 pub mod json_view;

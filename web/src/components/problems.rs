@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 use stepwise_asl::Severity;
 
+use super::files::TemplateBanner;
 use crate::app::use_playground;
 
 /// What a code means, and the code AWS gives the same finding (from the one table of codes).
@@ -22,6 +23,7 @@ pub fn Problems() -> impl IntoView {
     let pg = use_playground();
     view! {
         <div class="problems">
+            <TemplateBanner />
             <h3>"Problems"</h3>
             <ul class="diagnostics">
                 <For

@@ -36,6 +36,25 @@ pub fn is_template(text: &str) -> bool {
     value.is_some_and(|v| v.get("Resources").is_some_and(Value::is_object))
 }
 
+/// The logical ids of the template's state machines, in the template's order.
+pub fn state_machines(text: &str) -> Vec<String> {
+    let (value, _) = crate::parse_text(text, &mut Sink::default());
+    let resources = value
+        .as_ref()
+        .and_then(|v| v.get("Resources"))
+        .and_then(Value::as_object);
+    resources
+        .into_iter()
+        .flatten()
+        .filter(|(_, r)| {
+            r.get("Type")
+                .and_then(Value::as_str)
+                .is_some_and(|t| STATE_MACHINE_TYPES.contains(&t))
+        })
+        .map(|(id, _)| id.clone())
+        .collect()
+}
+
 /// The state machine `resource` of the template `text` (the only one when `None`);
 /// `read_file` reads a `DefinitionUri` path.
 pub fn import(

@@ -6,7 +6,7 @@ mod export;
 mod import;
 
 pub use export::{export, Export, Flavour};
-pub use import::{import, is_template, Imported};
+pub use import::{import, is_template, state_machines, Imported};
 
 /// The resource types that are state machines.
 pub const STATE_MACHINE_TYPES: [&str; 2] = [

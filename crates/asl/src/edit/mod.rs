@@ -7,6 +7,13 @@ use serde_json::Value;
 use crate::diagnostic::Sink;
 use crate::{json, load, LoadOptions};
 
+mod states;
+
+pub use states::{
+    add_catch, add_choice_rule, add_state, connect, delete_state, insert_on_edge, rename_state,
+    set_field, Place,
+};
+
 /// Add `retrier` (a Retry entry) to the state `state` of `text`: first in its `Retry`, or as
 /// a new `Retry` member when it has none.
 pub fn add_retrier(

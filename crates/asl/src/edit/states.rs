@@ -1,0 +1,725 @@
+//! Edits of states, as the graph makes them: add a state (after another, or on an edge),
+//! connect two states, add a Choice rule or a Catch, rename a state with every reference
+//! to it, delete one (its predecessors reconnected to its successor), and set a field. Each
+//! is a few replacements of spans of the JSON text; everything else stays as written.
+
+use serde_json::{json, Map, Value};
+
+use crate::diagnostic::Sink;
+use crate::json::{self, child_pointer, SpanTable};
+use crate::source::Span;
+
+/// Where a new state goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Place {
+    /// After this state: it takes the state's place in the flow (its Next, or its End).
+    After(String),
+    /// At the end of the machine's own States, unconnected (or as its start when empty).
+    Top,
+}
+
+/// The parsed text and where each value sits.
+struct Doc<'t> {
+    text: &'t str,
+    value: Value,
+    spans: SpanTable,
+}
+
+/// Replacements of spans of the text, applied from its end so earlier spans hold.
+#[derive(Default)]
+struct Edits(Vec<(Span, String)>);
+
+impl Edits {
+    fn replace(&mut self, span: Span, with: impl Into<String>) {
+        self.0.push((span, with.into()));
+    }
+
+    fn apply(mut self, text: &str) -> String {
+        self.0
+            .sort_by_key(|(span, _)| std::cmp::Reverse((span.start, span.end)));
+        let mut out = text.to_owned();
+        for (span, with) in self.0 {
+            out.replace_range(span.start..span.end, &with);
+        }
+        out
+    }
+}
+
+impl<'t> Doc<'t> {
+    fn parse(text: &'t str) -> Result<Self, String> {
+        if crate::yaml::looks_like_yaml(text) {
+            return Err("Graph edits work on JSON text; this definition is YAML.".into());
+        }
+        let mut sink = Sink::default();
+        let (value, spans) = json::parse(text, &mut sink);
+        match value {
+            Some(value) if value.is_object() => Ok(Doc { text, value, spans }),
+            _ => {
+                Err("The definition is not a JSON object: fix it before editing the graph.".into())
+            }
+        }
+    }
+
+    /// The pointer of the state called `name`, in whichever scope it is.
+    fn state(&self, name: &str) -> Result<String, String> {
+        fn find(scope: &Value, at: &str, name: &str) -> Option<String> {
+            let states = scope.get("States")?.as_object()?;
+            let here = child_pointer(&format!("{at}/States"), name);
+            if states.contains_key(name) {
+                return Some(here);
+            }
+            for (key, state) in states {
+                let base = child_pointer(&format!("{at}/States"), key);
+                if let Some(branches) = state.get("Branches").and_then(Value::as_array) {
+                    for (i, branch) in branches.iter().enumerate() {
+                        if let Some(found) = find(branch, &format!("{base}/Branches/{i}"), name) {
+                            return Some(found);
+                        }
+                    }
+                }
+                for processor in ["ItemProcessor", "Iterator"] {
+                    if let Some(inner) = state.get(processor) {
+                        if let Some(found) = find(inner, &format!("{base}/{processor}"), name) {
+                            return Some(found);
+                        }
+                    }
+                }
+            }
+            None
+        }
+        find(&self.value, "", name).ok_or_else(|| format!("There is no state \"{name}\"."))
+    }
+
+    fn at(&self, pointer: &str) -> Option<&Value> {
+        self.value.pointer(pointer)
+    }
+
+    /// The indentation of the members of the object at `pointer`, when the text breaks
+    /// lines there (None when it is written on one line).
+    fn member_indent(&self, pointer: &str) -> Option<String> {
+        let open = self.spans.value_span(pointer).start;
+        let after = &self.text[open + 1..];
+        let gap = &after[..after.len() - after.trim_start().len()];
+        gap.rfind('\n').map(|i| gap[i + 1..].to_owned())
+    }
+
+    /// The span from a member's key to its value's end.
+    fn member_span(&self, pointer: &str) -> Span {
+        let key = self.spans.key_span(pointer);
+        let value = self.spans.value_span(pointer);
+        Span::new(key.start, value.end)
+    }
+
+    /// Text for `value` as a member value written at `indent`.
+    fn written(&self, value: &Value, indent: Option<&str>) -> String {
+        match indent {
+            Some(indent) => serde_json::to_string_pretty(value)
+                .unwrap_or_default()
+                .replace('\n', &format!("\n{indent}")),
+            None => value.to_string(),
+        }
+    }
+
+    /// Add the member `key: value` at the end of the object at `pointer`.
+    fn append_member(&self, edits: &mut Edits, pointer: &str, key: &str, value: &Value) {
+        let object = self.at(pointer).and_then(Value::as_object);
+        let span = self.spans.value_span(pointer);
+        let indent = self.member_indent(pointer);
+        let entry = format!("{}: {}", json!(key), self.written(value, indent.as_deref()));
+        let close = span.end - 1;
+        match (object.map_or(0, Map::len), indent) {
+            (0, _) => edits.replace(Span::new(close, close), entry),
+            (_, Some(indent)) => {
+                let last = object
+                    .and_then(|o| o.keys().last())
+                    .cloned()
+                    .unwrap_or_default();
+                let end = self.spans.value_span(&child_pointer(pointer, &last)).end;
+                edits.replace(Span::new(end, end), format!(",\n{indent}{entry}"));
+            }
+            (_, None) => {
+                let last = object
+                    .and_then(|o| o.keys().last())
+                    .cloned()
+                    .unwrap_or_default();
+                let end = self.spans.value_span(&child_pointer(pointer, &last)).end;
+                edits.replace(Span::new(end, end), format!(", {entry}"));
+            }
+        }
+    }
+
+    /// Add the member `key: value` right after the member at `after` (a pointer).
+    fn insert_member_after(&self, edits: &mut Edits, after: &str, key: &str, value: &Value) {
+        let parent = &after[..after.rfind('/').unwrap_or(0)];
+        let indent = self.member_indent(parent);
+        let end = self.spans.value_span(after).end;
+        let entry = format!("{}: {}", json!(key), self.written(value, indent.as_deref()));
+        let separator = match &indent {
+            Some(indent) => format!(",\n{indent}"),
+            None => ", ".to_owned(),
+        };
+        edits.replace(Span::new(end, end), format!("{separator}{entry}"));
+    }
+
+    /// Remove the member at `pointer`, with its comma (and its line, when it has one).
+    fn remove_member(&self, edits: &mut Edits, pointer: &str) {
+        let span = self.member_span(pointer);
+        let text = self.text;
+        let after = &text[span.end..];
+        let spaces = after.len() - after.trim_start().len();
+        if after[spaces..].starts_with(',') {
+            let comma_end = span.end + spaces + 1;
+            let line_start = text[..span.start].rfind('\n').map_or(0, |i| i + 1);
+            let alone = text[line_start..span.start].trim().is_empty();
+            let rest = &text[comma_end..];
+            let line_end = rest.find('\n').filter(|&i| rest[..i].trim().is_empty());
+            match (alone, line_end) {
+                (true, Some(i)) => edits.replace(Span::new(line_start, comma_end + i + 1), ""),
+                _ => {
+                    let blank = rest.len() - rest.trim_start_matches(' ').len();
+                    edits.replace(Span::new(span.start, comma_end + blank), "");
+                }
+            }
+        } else {
+            // The last member: the comma before it goes with it.
+            let kept = text[..span.start].trim_end();
+            let start = if kept.ends_with(',') {
+                kept.len() - 1
+            } else {
+                kept.len()
+            };
+            edits.replace(Span::new(start, span.end), "");
+        }
+    }
+
+    /// Set (or add) the string member `key` of the object at `pointer`.
+    fn set_member(&self, edits: &mut Edits, pointer: &str, key: &str, value: &Value) {
+        let member = child_pointer(pointer, key);
+        if self.at(&member).is_some() {
+            let indent = self.member_indent(pointer);
+            edits.replace(
+                self.spans.value_span(&member),
+                self.written(value, indent.as_deref()),
+            );
+        } else {
+            self.append_member(edits, pointer, key, value);
+        }
+    }
+
+    /// Every place that names `target` as a transition: (pointer of the string value).
+    fn references(&self, target: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        collect_references(&self.value, "", target, &mut out);
+        out
+    }
+}
+
+fn collect_references(value: &Value, at: &str, target: &str, out: &mut Vec<String>) {
+    match value {
+        Value::Object(map) => {
+            for (key, member) in map {
+                let here = child_pointer(at, key);
+                let transition = matches!(key.as_str(), "StartAt" | "Next" | "Default");
+                if transition && member.as_str() == Some(target) {
+                    out.push(here);
+                } else if key != "Result" && key != "Parameters" && key != "Arguments" {
+                    collect_references(member, &here, target, out);
+                }
+            }
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                collect_references(item, &format!("{at}/{i}"), target, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Where the state at `pointer` goes next: its Next, or None for End (and for states whose
+/// successors are several, like a Choice).
+fn single_successor(state: &Value) -> Option<String> {
+    state.get("Next").and_then(Value::as_str).map(str::to_owned)
+}
+
+/// A name for a new state that the machine does not use yet.
+fn fresh_name(doc: &Doc, wanted: &str) -> String {
+    (1..)
+        .map(|n| {
+            if n == 1 {
+                wanted.to_owned()
+            } else {
+                format!("{wanted} {n}")
+            }
+        })
+        .find(|name| doc.state(name).is_err())
+        .unwrap_or_else(|| wanted.to_owned())
+}
+
+/// Add the state `state` (a JSON object; its Next/End are set here) named `name` (made
+/// unique). Returns the new text and the name used.
+pub fn add_state(
+    text: &str,
+    name: &str,
+    state: &Value,
+    place: &Place,
+) -> Result<(String, String), String> {
+    let doc = Doc::parse(text)?;
+    let name = fresh_name(&doc, name);
+    let mut edits = Edits::default();
+    let mut state = state
+        .as_object()
+        .cloned()
+        .ok_or("A state is a JSON object.")?;
+    state.remove("Next");
+    state.remove("End");
+    let terminal = matches!(
+        state.get("Type").and_then(Value::as_str),
+        Some("Choice" | "Succeed" | "Fail")
+    );
+    match place {
+        Place::After(previous) => {
+            let pointer = doc.state(previous)?;
+            let before = doc.at(&pointer).cloned().unwrap_or_default();
+            if before.get("Type").and_then(Value::as_str) == Some("Choice") {
+                return Err(format!(
+                    "\"{previous}\" is a Choice: add a rule to it instead."
+                ));
+            }
+            match (single_successor(&before), terminal) {
+                (Some(next), false) => {
+                    state.insert("Next".into(), json!(next));
+                }
+                (None, false) => {
+                    state.insert("End".into(), json!(true));
+                }
+                _ => {}
+            }
+            if before.get("End").is_some() {
+                doc.remove_member(&mut edits, &child_pointer(&pointer, "End"));
+            }
+            doc.set_member(&mut edits, &pointer, "Next", &json!(name));
+            doc.insert_member_after(&mut edits, &pointer, &name, &Value::Object(state));
+        }
+        Place::Top => {
+            if !terminal {
+                state.insert("End".into(), json!(true));
+            }
+            let empty = doc
+                .at("/States")
+                .and_then(Value::as_object)
+                .is_none_or(Map::is_empty);
+            if doc.at("/States").is_none() {
+                doc.append_member(
+                    &mut edits,
+                    "",
+                    "States",
+                    &json!({ name.clone(): Value::Object(state) }),
+                );
+            } else {
+                doc.append_member(&mut edits, "/States", &name, &Value::Object(state));
+            }
+            if empty {
+                doc.set_member(&mut edits, "", "StartAt", &json!(name));
+            }
+        }
+    }
+    Ok((edits.apply(text), name))
+}
+
+/// Put the state `state` named `name` on the transition from `from` to `to`.
+pub fn insert_on_edge(
+    text: &str,
+    from: &str,
+    to: &str,
+    name: &str,
+    state: &Value,
+) -> Result<(String, String), String> {
+    let doc = Doc::parse(text)?;
+    let name = fresh_name(&doc, name);
+    let pointer = doc.state(from)?;
+    let mut references = Vec::new();
+    collect_references(
+        doc.at(&pointer).unwrap_or(&Value::Null),
+        &pointer,
+        to,
+        &mut references,
+    );
+    let Some(reference) = references.first() else {
+        return Err(format!("\"{from}\" does not go to \"{to}\"."));
+    };
+    let mut state = state
+        .as_object()
+        .cloned()
+        .ok_or("A state is a JSON object.")?;
+    state.remove("End");
+    state.insert("Next".into(), json!(to));
+    let mut edits = Edits::default();
+    edits.replace(doc.spans.value_span(reference), json!(name).to_string());
+    doc.insert_member_after(&mut edits, &pointer, &name, &Value::Object(state));
+    Ok((edits.apply(text), name))
+}
+
+/// Make `from` go to `to` (its Next; an End it had goes).
+pub fn connect(text: &str, from: &str, to: &str) -> Result<String, String> {
+    let doc = Doc::parse(text)?;
+    let pointer = doc.state(from)?;
+    doc.state(to)?;
+    let state = doc.at(&pointer).cloned().unwrap_or_default();
+    match state.get("Type").and_then(Value::as_str) {
+        Some("Choice") => return add_choice_rule(text, from, to, None),
+        Some("Succeed" | "Fail") => {
+            return Err(format!("\"{from}\" ends the machine: it cannot go on."))
+        }
+        _ => {}
+    }
+    let mut edits = Edits::default();
+    if state.get("End").is_some() {
+        doc.remove_member(&mut edits, &child_pointer(&pointer, "End"));
+    }
+    doc.set_member(&mut edits, &pointer, "Next", &json!(to));
+    Ok(edits.apply(text))
+}
+
+/// Add a rule to the Choice `choice` that goes to `to` (with `condition`, or one to fill in).
+pub fn add_choice_rule(
+    text: &str,
+    choice: &str,
+    to: &str,
+    condition: Option<&Value>,
+) -> Result<String, String> {
+    let doc = Doc::parse(text)?;
+    let pointer = doc.state(choice)?;
+    let state = doc.at(&pointer).cloned().unwrap_or_default();
+    let jsonata = state.get("QueryLanguage").and_then(Value::as_str) == Some("JSONata")
+        || doc.value.get("QueryLanguage").and_then(Value::as_str) == Some("JSONata");
+    let rule = match condition {
+        Some(Value::Object(c)) => {
+            let mut rule = c.clone();
+            rule.insert("Next".into(), json!(to));
+            Value::Object(rule)
+        }
+        _ if jsonata => json!({ "Condition": "{% true %}", "Next": to }),
+        _ => json!({ "Variable": "$.value", "IsPresent": true, "Next": to }),
+    };
+    let mut edits = Edits::default();
+    append_to_array(&doc, &mut edits, &pointer, "Choices", rule);
+    Ok(edits.apply(text))
+}
+
+/// Add a Catch to `state` that takes `error` (default `States.ALL`) to `to`.
+pub fn add_catch(text: &str, state: &str, to: &str, error: Option<&str>) -> Result<String, String> {
+    let doc = Doc::parse(text)?;
+    let pointer = doc.state(state)?;
+    doc.state(to)?;
+    let kind = doc
+        .at(&pointer)
+        .and_then(|s| s.get("Type"))
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    if !matches!(kind, "Task" | "Parallel" | "Map") {
+        return Err(format!(
+            "A {kind} state cannot catch errors: only Task, Parallel and Map can."
+        ));
+    }
+    let error = error.unwrap_or("States.ALL");
+    let catcher = json!({ "ErrorEquals": [error], "Next": to });
+    let mut edits = Edits::default();
+    let catch = child_pointer(&pointer, "Catch");
+    let existing = doc
+        .at(&catch)
+        .and_then(Value::as_array)
+        .is_some_and(|c| !c.is_empty());
+    if existing && error != "States.ALL" {
+        // States.ALL must stay last: a specific error goes first.
+        let first = doc.spans.value_span(&format!("{catch}/0")).start;
+        let indent = doc.member_indent(&catch);
+        let separator = match &indent {
+            Some(indent) => format!(",\n{indent}"),
+            None => ", ".to_owned(),
+        };
+        let written = doc.written(&catcher, indent.as_deref());
+        edits.replace(Span::new(first, first), format!("{written}{separator}"));
+    } else {
+        append_to_array(&doc, &mut edits, &pointer, "Catch", catcher);
+    }
+    Ok(edits.apply(text))
+}
+
+/// Append `item` to the array member `key` of the object at `pointer` (made when absent).
+fn append_to_array(doc: &Doc, edits: &mut Edits, pointer: &str, key: &str, item: Value) {
+    let array = child_pointer(pointer, key);
+    match doc.at(&array).and_then(Value::as_array) {
+        Some(items) if !items.is_empty() => {
+            let last = doc
+                .spans
+                .value_span(&format!("{array}/{}", items.len() - 1));
+            let indent = doc.member_indent(&array);
+            let separator = match &indent {
+                Some(indent) => format!(",\n{indent}"),
+                None => ", ".to_owned(),
+            };
+            edits.replace(
+                Span::new(last.end, last.end),
+                format!("{separator}{}", doc.written(&item, indent.as_deref())),
+            );
+        }
+        Some(_) => doc.set_member(edits, pointer, key, &json!([item])),
+        None => doc.append_member(edits, pointer, key, &json!([item])),
+    }
+}
+
+/// Rename the state `old` to `new`, and every reference to it (StartAt, Next, Default,
+/// Choice rules, Catchers, in every scope).
+pub fn rename_state(text: &str, old: &str, new: &str) -> Result<String, String> {
+    let doc = Doc::parse(text)?;
+    let new = new.trim();
+    if new.is_empty() || new.chars().count() > 80 {
+        return Err("A state name has 1 to 80 characters.".into());
+    }
+    if old == new {
+        return Ok(text.to_owned());
+    }
+    if doc.state(new).is_ok() {
+        return Err(format!("There is already a state \"{new}\"."));
+    }
+    let pointer = doc.state(old)?;
+    let mut edits = Edits::default();
+    edits.replace(doc.spans.key_span(&pointer), json!(new).to_string());
+    for reference in doc.references(old) {
+        edits.replace(doc.spans.value_span(&reference), json!(new).to_string());
+    }
+    Ok(edits.apply(text))
+}
+
+/// Delete the state `name`. When it had exactly one successor, whatever went to it goes
+/// there instead; otherwise its predecessors keep their now broken references (they show as
+/// diagnostics to fix).
+pub fn delete_state(text: &str, name: &str) -> Result<String, String> {
+    let doc = Doc::parse(text)?;
+    let pointer = doc.state(name)?;
+    let state = doc.at(&pointer).cloned().unwrap_or_default();
+    let successor = single_successor(&state);
+    let mut edits = Edits::default();
+    doc.remove_member(&mut edits, &pointer);
+    if let Some(successor) = &successor {
+        for reference in doc.references(name) {
+            if !reference.starts_with(&format!("{pointer}/")) {
+                edits.replace(
+                    doc.spans.value_span(&reference),
+                    json!(successor).to_string(),
+                );
+            }
+        }
+    }
+    Ok(edits.apply(text))
+}
+
+/// Set the field `field` of the state `name` to `value` (a JSON value), or remove it
+/// (`None`). Fields that are transitions keep the machine's other states as they are.
+pub fn set_field(
+    text: &str,
+    name: &str,
+    field: &str,
+    value: Option<&Value>,
+) -> Result<String, String> {
+    let doc = Doc::parse(text)?;
+    let pointer = doc.state(name)?;
+    let mut edits = Edits::default();
+    let member = child_pointer(&pointer, field);
+    match value {
+        Some(value) => doc.set_member(&mut edits, &pointer, field, value),
+        None if doc.at(&member).is_some() => doc.remove_member(&mut edits, &member),
+        None => return Ok(text.to_owned()),
+    }
+    Ok(edits.apply(text))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MACHINE: &str = r#"{
+  "StartAt": "A",
+  "States": {
+    "A": {
+      "Type": "Pass",
+      "Next": "B"
+    },
+    "B": {
+      "Type": "Choice",
+      "Choices": [
+        {
+          "Variable": "$.x",
+          "NumericEquals": 1,
+          "Next": "C"
+        }
+      ],
+      "Default": "A"
+    },
+    "C": {
+      "Type": "Parallel",
+      "Branches": [
+        {
+          "StartAt": "Inner",
+          "States": {
+            "Inner": {
+              "Type": "Pass",
+              "End": true
+            }
+          }
+        }
+      ],
+      "Catch": [
+        {
+          "ErrorEquals": ["States.ALL"],
+          "Next": "A"
+        }
+      ],
+      "End": true
+    }
+  }
+}"#;
+
+    fn valid(text: &str) {
+        let loaded = crate::load(text, &Default::default());
+        assert!(
+            loaded.errors().next().is_none(),
+            "{text}\n{:?}",
+            loaded.diagnostics
+        );
+    }
+
+    #[test]
+    fn renaming_follows_every_reference_in_every_scope() {
+        let renamed = rename_state(MACHINE, "A", "Start here").unwrap();
+        valid(&renamed);
+        assert_eq!(renamed.matches("\"Start here\"").count(), 4, "{renamed}");
+        assert!(!renamed.contains("\"A\""));
+        let inner = rename_state(MACHINE, "Inner", "Deep").unwrap();
+        assert!(
+            inner.contains("\"StartAt\": \"Deep\"") && inner.contains("\"Deep\": {"),
+            "{inner}"
+        );
+        valid(&inner);
+        assert_eq!(
+            rename_state(MACHINE, "A", "C").unwrap_err(),
+            "There is already a state \"C\"."
+        );
+        // Only the names changed: the rest of the text is as written.
+        assert_eq!(renamed.replace("\"Start here\"", "\"A\""), MACHINE);
+    }
+
+    #[test]
+    fn a_state_added_after_another_takes_its_place_in_the_flow() {
+        let (text, name) = add_state(
+            MACHINE,
+            "Wait",
+            &json!({"Type": "Wait", "Seconds": 5}),
+            &Place::After("A".into()),
+        )
+        .unwrap();
+        assert_eq!(name, "Wait");
+        valid(&text);
+        let value: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(value["States"]["A"]["Next"], "Wait");
+        assert_eq!(
+            value["States"]["Wait"],
+            json!({"Type": "Wait", "Seconds": 5, "Next": "B"})
+        );
+        assert!(text.contains("    \"Wait\": {\n      \"Type\": \"Wait\",\n      \"Seconds\": 5,\n      \"Next\": \"B\"\n    },\n    \"B\""), "{text}");
+        // After a state that ended the machine, the new state ends it.
+        let (text, _) = add_state(
+            MACHINE,
+            "After C",
+            &json!({"Type": "Pass"}),
+            &Place::After("C".into()),
+        )
+        .unwrap();
+        valid(&text);
+        let value: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(value["States"]["C"].get("End"), None);
+        assert_eq!(value["States"]["After C"]["End"], true);
+    }
+
+    #[test]
+    fn states_go_on_edges_and_connect() {
+        let (text, name) =
+            insert_on_edge(MACHINE, "B", "C", "Check", &json!({"Type": "Pass"})).unwrap();
+        valid(&text);
+        let value: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(value["States"]["B"]["Choices"][0]["Next"], name);
+        assert_eq!(value["States"][&name]["Next"], "C");
+        let connected = connect(MACHINE, "C", "A").unwrap();
+        let value: Value = serde_json::from_str(&connected).unwrap();
+        assert_eq!(
+            (
+                value["States"]["C"]["Next"].clone(),
+                value["States"]["C"].get("End")
+            ),
+            (json!("A"), None)
+        );
+        let ruled = add_choice_rule(MACHINE, "B", "A", None).unwrap();
+        valid(&ruled);
+        let value: Value = serde_json::from_str(&ruled).unwrap();
+        assert_eq!(value["States"]["B"]["Choices"][1]["Next"], "A");
+        let caught = add_catch(MACHINE, "C", "B", Some("States.Timeout")).unwrap();
+        valid(&caught);
+        let value: Value = serde_json::from_str(&caught).unwrap();
+        assert_eq!(
+            value["States"]["C"]["Catch"][0],
+            json!({"ErrorEquals": ["States.Timeout"], "Next": "B"})
+        );
+    }
+
+    #[test]
+    fn deleting_reconnects_predecessors_to_the_one_successor() {
+        let text = delete_state(MACHINE, "A").unwrap();
+        let value: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(value["StartAt"], "B");
+        assert_eq!(value["States"]["B"]["Default"], "B");
+        assert_eq!(value["States"]["C"]["Catch"][0]["Next"], "B");
+        assert!(value["States"].get("A").is_none());
+        valid(&text);
+        assert!(
+            text.starts_with("{\n  \"StartAt\": \"B\",\n  \"States\": {\n    \"B\": {"),
+            "{text}"
+        );
+        // A Choice has no one successor: what went to it is left to fix.
+        let text = delete_state(MACHINE, "B").unwrap();
+        let errors: Vec<String> = crate::load(&text, &Default::default())
+            .errors()
+            .map(|d| d.message.clone())
+            .collect();
+        assert!(
+            errors
+                .iter()
+                .any(|e| e.contains("Missing 'Next' target: B")),
+            "{errors:?}"
+        );
+    }
+
+    #[test]
+    fn fields_are_set_added_and_removed_in_place() {
+        let text = set_field(MACHINE, "A", "Comment", Some(&json!("first"))).unwrap();
+        valid(&text);
+        assert!(
+            text.contains("\"Next\": \"B\",\n      \"Comment\": \"first\"\n    },"),
+            "{text}"
+        );
+        let text = set_field(&text, "A", "Comment", None).unwrap();
+        assert_eq!(text, MACHINE);
+        let empty = r#"{"StartAt": "", "States": {}}"#;
+        let (text, _) = add_state(empty, "First", &json!({"Type": "Pass"}), &Place::Top).unwrap();
+        assert_eq!(
+            text,
+            r#"{"StartAt": "First", "States": {"First": {"Type":"Pass","End":true}}}"#
+        );
+        valid(&text);
+        assert!(
+            add_state("StartAt: A\n", "B", &json!({"Type": "Pass"}), &Place::Top)
+                .unwrap_err()
+                .contains("YAML")
+        );
+    }
+}

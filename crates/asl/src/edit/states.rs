@@ -131,7 +131,7 @@ impl<'t> Doc<'t> {
             (0, _) => edits.replace(Span::new(close, close), entry),
             (_, Some(indent)) => {
                 let last = object
-                    .and_then(|o| o.keys().last())
+                    .and_then(|o| o.keys().next_back())
                     .cloned()
                     .unwrap_or_default();
                 let end = self.spans.value_span(&child_pointer(pointer, &last)).end;
@@ -139,7 +139,7 @@ impl<'t> Doc<'t> {
             }
             (_, None) => {
                 let last = object
-                    .and_then(|o| o.keys().last())
+                    .and_then(|o| o.keys().next_back())
                     .cloned()
                     .unwrap_or_default();
                 let end = self.spans.value_span(&child_pointer(pointer, &last)).end;

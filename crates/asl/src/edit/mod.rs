@@ -7,6 +7,7 @@ use serde_json::Value;
 use crate::diagnostic::Sink;
 use crate::{json, load, LoadOptions};
 
+pub mod palette;
 mod states;
 
 pub use states::{

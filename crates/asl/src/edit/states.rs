@@ -286,12 +286,18 @@ pub fn add_state(
                     "\"{previous}\" is a Choice: add a rule to it instead."
                 ));
             }
+            let is_choice = state.get("Type").and_then(Value::as_str) == Some("Choice");
             match (single_successor(&before), terminal) {
                 (Some(next), false) => {
                     state.insert("Next".into(), json!(next));
                 }
                 (None, false) => {
                     state.insert("End".into(), json!(true));
+                }
+                // A Choice goes where the state before it went, by its rules and by default.
+                (Some(next), true) if is_choice => point_choice_at(&mut state, &next),
+                (None, true) if is_choice => {
+                    return Err(format!("A Choice needs a state to go to: \"{previous}\" ends the machine, so add the states after it first."))
                 }
                 _ => {}
             }
@@ -327,6 +333,16 @@ pub fn add_state(
     Ok((edits.apply(text), name))
 }
 
+/// Send a new Choice's rules that have no Next, and its Default, to `next`.
+fn point_choice_at(choice: &mut Map<String, Value>, next: &str) {
+    if let Some(Value::Array(rules)) = choice.get_mut("Choices") {
+        for rule in rules.iter_mut().filter_map(Value::as_object_mut) {
+            rule.entry("Next").or_insert_with(|| json!(next));
+        }
+    }
+    choice.entry("Default").or_insert_with(|| json!(next));
+}
+
 /// Put the state `state` named `name` on the transition from `from` to `to`.
 pub fn insert_on_edge(
     text: &str,
@@ -353,7 +369,15 @@ pub fn insert_on_edge(
         .cloned()
         .ok_or("A state is a JSON object.")?;
     state.remove("End");
-    state.insert("Next".into(), json!(to));
+    match state.get("Type").and_then(Value::as_str) {
+        Some("Choice") => point_choice_at(&mut state, to),
+        Some("Succeed" | "Fail") => {
+            return Err("A Succeed or Fail state ends the machine: it cannot go on an edge.".into())
+        }
+        _ => {
+            state.insert("Next".into(), json!(to));
+        }
+    }
     let mut edits = Edits::default();
     edits.replace(doc.spans.value_span(reference), json!(name).to_string());
     doc.insert_member_after(&mut edits, &pointer, &name, &Value::Object(state));

@@ -112,7 +112,7 @@ await check('the worker runs every example to the same history as the CLI', asyn
     await page.selectOption('select[aria-label="Examples"]', value);
     await page.click('button.run');
     await page.waitForFunction(() => ['SUCCEEDED', 'FAILED', 'WAITING'].includes(document.querySelector('.run-status')?.textContent), null, { timeout: 10000 });
-    await page.click('text=Events');
+    await page.click('button.tab:text-is("Events")');
     const rows = await page.locator('table.events tr.event').evaluateAll((all) => all.map((r) => {
       const cells = [...r.querySelectorAll('td')].map((c) => c.textContent);
       return [cells[1], cells[2], cells[3]].join(' ');
@@ -129,7 +129,7 @@ await check('the events table, the inspector and the cost tab show the run', asy
   await page.selectOption('select[aria-label="Examples"]', examples[0][0]);
   await page.click('button.run');
   await page.waitForFunction(() => document.querySelector('.run-status')?.textContent === 'FAILED', null, { timeout: 10000 });
-  await page.click('text=Events');
+  await page.click('button.tab:text-is("Events")');
   const rows = await page.locator('table.events tr.event').count();
   if (rows < 10) throw new Error(`only ${rows} events`);
   await page.screenshot({ path: join(shots, 'events.png') });
@@ -139,13 +139,13 @@ await check('the events table, the inspector and the cost tab show the run', asy
   const error = await page.locator('.json-block', { hasText: 'Error' }).first().textContent();
   if (!error.includes('States.Runtime')) throw new Error(`error block: ${error}`);
   await page.screenshot({ path: join(shots, 'inspector.png') });
-  await page.click('text=Cost');
+  await page.click('button.tab:text-is("Cost")');
   if (!(await text('table.cost')).includes('State transitions')) throw new Error('no cost table');
 });
 
 await check('the Mocks tab runs every test case at once', async () => {
   await page.selectOption('select[aria-label="Examples"]', examples[1][0]);
-  await page.click('text=Mocks');
+  await page.click('button.tab:text-is("Mocks")');
   await page.click('button.run-test-cases');
   await page.waitForSelector('.test-case-results li', { timeout: 10000 });
   const results = await page.locator('.test-case-results li').allTextContents();
@@ -159,7 +159,7 @@ await check('a distributed Map lists its child executions, each with its history
   await page.waitForSelector('g.node[data-id="ResizeImages"]');
   await page.click('button.run');
   await page.waitForFunction(() => document.querySelector('.run-status')?.textContent === 'SUCCEEDED', null, { timeout: 10000 });
-  await page.click('text=Events');
+  await page.click('button.tab:text-is("Events")');
   const heading = await page.locator('h3', { hasText: 'child executions' }).textContent();
   if (!heading.includes('(3)')) throw new Error(`heading: ${heading}`);
   await page.locator('button.child').first().click();
@@ -309,7 +309,7 @@ await check('names, errors and causes are shown as text, never as HTML', async (
   await page.waitForSelector('.verdict.valid');
   await page.click('button.run');
   await page.waitForFunction(() => document.querySelector('.run-status')?.textContent === 'FAILED', null, { timeout: 10000 });
-  await page.click('text=Events');
+  await page.click('button.tab:text-is("Events")');
   const injected = await page.evaluate(() => window.__injected);
   const images = await page.locator('img').count();
   if (injected !== undefined || images !== 0) throw new Error(`markup ran: ${injected}, ${images} img elements`);
@@ -451,6 +451,66 @@ await check('a pasted SAM template imports its state machine, a YAML file opens,
   await page.setInputFiles('input[aria-label="Open a file"]', yamlFile);
   await page.waitForSelector('g.node[data-id="Hello"]');
   await page.screenshot({ path: join(shots, 'opened-yaml.png') });
+});
+
+await check('the first three states of the Order Processing Workflow are built on the graph, run, undone and redone', async () => {
+  await page.selectOption('select[aria-label="Examples"]', examples[1][0]);
+  const empty = '{\n  "StartAt": "",\n  "States": {}\n}';
+  await page.locator('textarea.definition').fill(empty);
+  const definition = () => page.locator('textarea.definition').inputValue();
+  const add = (label) => page.selectOption('select.palette', { label });
+  const rename = async (name) => {
+    const before = await definition();
+    await page.click('button.rename-state');
+    await page.fill('input.rename', name);
+    await page.press('input.rename', 'Enter');
+    await page.waitForFunction(([old, name]) => {
+      const now = document.querySelector('textarea.definition').value;
+      return now !== old && now.includes(`"${name}"`);
+    }, [before, name]);
+    await page.waitForSelector(`g.node[data-id="${name}"]`);
+  };
+  await add('Task (Lambda invoke)');
+  await rename('ValidateOrder');
+  await add('Task (Lambda invoke)');
+  await rename('ProcessPayment');
+  await page.click('g.edge[data-from="ValidateOrder"][data-to="ProcessPayment"] polyline', { force: true });
+  await add('Choice');
+  await rename('CheckValidation');
+  // The form: ValidateOrder keeps its result in $.validation.
+  await page.click('g.node[data-id="ValidateOrder"]');
+  await page.fill('form.state-form input[aria-label="ResultPath"]', '$.validation');
+  await page.press('form.state-form input[aria-label="ResultPath"]', 'Tab');
+  await page.waitForFunction(() => document.querySelector('textarea.definition').value.includes('"ResultPath": "$.validation"'));
+  const built = JSON.parse(await definition());
+  if (built.StartAt !== 'ValidateOrder' || built.States.ValidateOrder.Next !== 'CheckValidation' || built.States.CheckValidation.Default !== 'ProcessPayment' || !built.States.ProcessPayment.End) {
+    throw new Error(`built: ${JSON.stringify(built)}`);
+  }
+  if ((await text('.verdict')) !== 'valid') throw new Error('the built machine is not valid');
+  await page.screenshot({ path: join(shots, 'designed.png') });
+  await page.click('button.run');
+  await page.waitForFunction(() => document.querySelector('.run-status')?.textContent === 'SUCCEEDED', null, { timeout: 10000 });
+  const final = await definition();
+  // Seven edits: undo them all, then redo them all (the keyboard works on the graph too).
+  for (let i = 0; i < 7; i++) await page.click('button.undo');
+  if ((await definition()) !== empty) throw new Error(`after undoing everything: ${await definition()}`);
+  await page.focus('.graph');
+  for (let i = 0; i < 7; i++) await page.keyboard.press('Control+Shift+Z');
+  if ((await definition()) !== final) throw new Error(`after redoing everything: ${await definition()}`);
+  // Keyboard: a node is focusable; Delete deletes it (what went to it goes to its successor),
+  // F2 renames it.
+  await page.focus('g.node[data-id="ValidateOrder"]');
+  await page.keyboard.press('Delete');
+  await page.waitForFunction(() => JSON.parse(document.querySelector('textarea.definition').value).StartAt === 'CheckValidation');
+  await page.waitForFunction(() => !document.querySelector('g.node[data-id="ValidateOrder"]'));
+  await page.focus('g.node[data-id="ProcessPayment"]');
+  await page.keyboard.press('F2');
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type('Pay');
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('g.node[data-id="Pay"]');
+  const renamed = JSON.parse(await definition());
+  if (renamed.States.CheckValidation.Default !== 'Pay') throw new Error(`after F2: ${JSON.stringify(renamed)}`);
 });
 
 await check('the documentation page embeds three runnable playgrounds that size themselves (served from a sub-path)', async () => {

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use crate::analysis::Analysis;
 use crate::components::{
     controls::RunControls,
+    design::DesignBar,
     editor::Editor,
     graph_view::GraphView,
     header::Header,
@@ -114,7 +115,25 @@ pub struct Playground {
     pub lab_runs: RwSignal<u32>,
     /// Where the lab stands.
     pub lab: RwSignal<Lab>,
+    /// The transition the graph has selected (from, to), where a new state can go.
+    pub selected_edge: RwSignal<Option<(String, String)>>,
+    /// The definition's earlier and undone texts, for undo and redo.
+    pub history: StoredValue<History, LocalStorage>,
+    /// A rename of the selected state is being typed.
+    pub renaming: RwSignal<bool>,
 }
+
+/// Undo and redo over the definition: graph edits, form edits and typing alike.
+#[derive(Debug, Default)]
+pub struct History {
+    past: Vec<String>,
+    future: Vec<String>,
+    /// When typing last changed the text (ms): a pause starts a new undo step.
+    last_typing: f64,
+}
+
+/// How long a pause in typing ends one undo step.
+const TYPING_STEP_MS: f64 = 1000.0;
 
 impl Playground {
     /// Start a run from the current workspace; its trace shows all of it (`show_all`) or
@@ -132,6 +151,62 @@ impl Playground {
             max_transitions: self.max_transitions.get_untracked(),
             lab_run: None,
         });
+    }
+
+    /// Replace the definition by an edit (from the graph or the form): one undo step.
+    pub fn edit(&self, text: String) {
+        let before = self.definition.get_untracked();
+        if before == text {
+            return;
+        }
+        self.history.update_value(|h| {
+            h.past.push(before);
+            h.future.clear();
+            h.last_typing = 0.0;
+        });
+        self.definition.set(text);
+    }
+
+    /// Typing is about to change the definition: the text before a burst of typing is
+    /// one undo step.
+    pub fn before_typing(&self) {
+        let now = js_sys::Date::now();
+        let before = self.definition.get_untracked();
+        self.history.update_value(|h| {
+            if now - h.last_typing > TYPING_STEP_MS {
+                h.past.push(before);
+                h.future.clear();
+            }
+            h.last_typing = now;
+        });
+    }
+
+    /// Undo the last edit.
+    pub fn undo(&self) {
+        let current = self.definition.get_untracked();
+        let previous = self.history.try_update_value(|h| {
+            let previous = h.past.pop()?;
+            h.future.push(current);
+            h.last_typing = 0.0;
+            Some(previous)
+        });
+        if let Some(Some(text)) = previous {
+            self.definition.set(text);
+        }
+    }
+
+    /// Redo the last undone edit.
+    pub fn redo(&self) {
+        let current = self.definition.get_untracked();
+        let next = self.history.try_update_value(|h| {
+            let next = h.future.pop()?;
+            h.past.push(current);
+            h.last_typing = 0.0;
+            Some(next)
+        });
+        if let Some(Some(text)) = next {
+            self.definition.set(text);
+        }
     }
 
     /// Run the resilience lab on the workspace (the trace keeps the current run).
@@ -374,6 +449,9 @@ pub fn App() -> impl IntoView {
         ),
         lab_runs: RwSignal::new(stepwise_engine::chaos::DEFAULT_RUNS),
         lab: RwSignal::new(Lab::Idle),
+        selected_edge: RwSignal::new(None),
+        history: StoredValue::new_local(History::default()),
+        renaming: RwSignal::new(false),
         link_notice: RwSignal::new(link_notice),
         test_cases: RwSignal::new(None),
     };
@@ -437,6 +515,7 @@ pub fn App() -> impl IntoView {
             </section>
             <section class="pane graph-pane">
                 <RunControls />
+                <DesignBar />
                 <GraphView />
             </section>
             <section class="pane side-pane">

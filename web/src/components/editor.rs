@@ -298,10 +298,21 @@ pub fn Editor() -> impl IntoView {
         area.set_value(&text);
         let _ = area.set_selection_range(caret, caret);
         suggestions.set(None);
+        pg.before_typing();
         pg.definition.set(text);
     };
     let on_keydown = move |ev: web_sys::KeyboardEvent| {
         let Some(area) = area.get() else { return };
+        // One undo history for typing and for graph and form edits.
+        if let Some(undo) = undo_key(&ev) {
+            ev.prevent_default();
+            if undo {
+                pg.undo();
+            } else {
+                pg.redo();
+            }
+            return;
+        }
         if ev.ctrl_key() || ev.meta_key() || ev.alt_key() {
             return;
         }
@@ -388,6 +399,7 @@ pub fn Editor() -> impl IntoView {
         area.set_value(&text);
         let at = (start + caret) as u32;
         let _ = area.set_selection_range(at, at);
+        pg.before_typing();
         pg.definition.set(text);
         refresh_suggestions();
     };
@@ -398,7 +410,7 @@ pub fn Editor() -> impl IntoView {
                 .and_then(|v| serde_json::to_string_pretty(&v).ok())
         });
         if let Some(text) = formatted {
-            pg.definition.set(text);
+            pg.edit(text);
         }
     };
     view! {
@@ -437,6 +449,7 @@ pub fn Editor() -> impl IntoView {
                         on:input=move |ev| {
                             let target = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlTextAreaElement>().ok());
                             if let Some(t) = target {
+                                pg.before_typing();
                                 pg.definition.set(t.value());
                             }
                             refresh_suggestions();
@@ -470,5 +483,17 @@ pub fn Editor() -> impl IntoView {
                 </div>
             </div>
         </div>
+    }
+}
+
+/// Ctrl+Z (or Cmd+Z) is undo: `Some(true)`; Ctrl+Shift+Z and Ctrl+Y are redo: `Some(false)`.
+pub fn undo_key(ev: &web_sys::KeyboardEvent) -> Option<bool> {
+    if !(ev.ctrl_key() || ev.meta_key()) || ev.alt_key() {
+        return None;
+    }
+    match ev.key().as_str() {
+        "z" | "Z" => Some(!ev.shift_key()),
+        "y" | "Y" if !ev.shift_key() => Some(false),
+        _ => None,
     }
 }

@@ -12,7 +12,7 @@ use crate::app::{use_playground, Playground};
 /// substitutions and type), or the text itself.
 fn open_text(pg: Playground, text: String, resource: Option<&str>) {
     if !template::is_template(&text) {
-        pg.definition.set(text);
+        pg.edit(text);
         pg.reset();
         return;
     }
@@ -26,7 +26,7 @@ fn open_text(pg: Playground, text: String, resource: Option<&str>) {
         .or_else(|| template::state_machines(&text).into_iter().next());
     match template::import(&text, resource.as_deref(), &no_files) {
         Ok(imported) => {
-            pg.definition.set(imported.definition);
+            pg.edit(imported.definition);
             pg.substitutions.set(imported.substitutions);
             pg.express
                 .set(imported.machine_type == stepwise_asl::MachineType::Express);

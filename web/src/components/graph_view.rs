@@ -126,9 +126,48 @@ pub fn GraphView() -> impl IntoView {
                 }
             )
         };
+        let id_for_keys = id_for_click.clone();
+        let is_state = matches!(node.kind, NodeKind::State(_));
+        let on_key = move |ev: web_sys::KeyboardEvent| {
+            if !is_state {
+                return;
+            }
+            let key = ev.key();
+            let handled = match key.as_str() {
+                "Enter" | " " => {
+                    pg.selected_edge.set(None);
+                    pg.selected.set(Some(id_for_keys.clone()));
+                    pg.tab.set(crate::app::Tab::Inspector);
+                    true
+                }
+                "F2" => {
+                    pg.selected.set(Some(id_for_keys.clone()));
+                    pg.renaming.set(true);
+                    true
+                }
+                "Delete" | "Backspace" => {
+                    pg.selected.set(Some(id_for_keys.clone()));
+                    super::design::delete_selected(pg);
+                    true
+                }
+                _ => false,
+            };
+            if handled {
+                ev.prevent_default();
+            }
+        };
+        let id_for_rename = id_for_click.clone();
+        let rename = move |_| {
+            if is_state {
+                pg.selected.set(Some(id_for_rename.clone()));
+                pg.renaming.set(true);
+            }
+        };
+        let label_text = format!("{} ({kind})", node.label);
         let select = move |ev: web_sys::MouseEvent| {
             ev.stop_propagation();
             if matches!(node.kind, NodeKind::State(_)) {
+                pg.selected_edge.set(None);
                 pg.selected.set(Some(id_for_click.clone()));
                 if let Some(offset) = pg
                     .analysis
@@ -157,7 +196,8 @@ pub fn GraphView() -> impl IntoView {
         let anchor = if node.container { "start" } else { "middle" };
         let progress_id = id.clone();
         view! {
-            <g class=class data-id=id on:click=select>
+            <g class=class data-id=id on:click=select on:dblclick=rename on:keydown=on_key
+                tabindex=if is_state { "0" } else { "-1" } role="button" aria-label=label_text>
                 <title>{format!("{} ({kind})", node.label)}</title>
                 <rect x=r.x y=r.y width=r.width height=r.height rx=rx></rect>
                 <text x=label_x y=label_y text-anchor=anchor dominant-baseline="central">{node.label.clone()}</text>
@@ -169,6 +209,7 @@ pub fn GraphView() -> impl IntoView {
     };
     let edge_view = move |edge: LaidEdge| {
         let pair = (edge.from.clone(), edge.to.clone());
+        let (data_from, data_to) = pair.clone();
         let kind = match edge.kind {
             EdgeKind::Catch => "catch",
             EdgeKind::Choice => "choice",
@@ -185,8 +226,19 @@ pub fn GraphView() -> impl IntoView {
                 }
             )
         };
+        let ends = (data_from.clone(), data_to.clone());
+        let chosen = ends.clone();
+        let select_edge = move |ev: web_sys::MouseEvent| {
+            ev.stop_propagation();
+            pg.selected.set(None);
+            pg.selected_edge.set(Some(ends.clone()));
+        };
+        let class = move || {
+            let chosen = pg.selected_edge.with(|e| e.as_ref() == Some(&chosen));
+            format!("{}{}", class(), if chosen { " selected" } else { "" })
+        };
         view! {
-            <g class=class data-id=edge.id.clone()>
+            <g class=class data-id=edge.id.clone() data-from=data_from data-to=data_to on:click=select_edge>
                 <polyline points=points(&edge) marker-end="url(#arrowhead)"></polyline>
                 {edge.label.map(|l| view! {
                     <rect class="edge-label-bg" x=l.rect.x y=l.rect.y width=l.rect.width height=l.rect.height rx="3"></rect>
@@ -196,7 +248,14 @@ pub fn GraphView() -> impl IntoView {
         }
     };
     view! {
-        <div class="graph" on:wheel=on_wheel on:mousemove=on_move on:mouseup=move |_| drag.set(None) on:mouseleave=move |_| drag.set(None)
+        <div class="graph" tabindex="-1" on:keydown=move |ev: web_sys::KeyboardEvent| {
+                if let Some(undo) = super::editor::undo_key(&ev) {
+                    ev.prevent_default();
+                    if undo { pg.undo() } else { pg.redo() }
+                }
+            }
+             on:click=move |_| pg.selected_edge.set(None)
+             on:wheel=on_wheel on:mousemove=on_move on:mouseup=move |_| drag.set(None) on:mouseleave=move |_| drag.set(None)
              on:mousedown=move |ev: web_sys::MouseEvent| drag.set(Some((ev.client_x(), ev.client_y())))>
             <button class="fit" on:click=move |_| fit() title="Fit the drawing to the pane">"Fit"</button>
             {move || if has_drawing.get() {

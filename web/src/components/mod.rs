@@ -2,6 +2,7 @@
 
 pub mod controls;
 pub mod data_flow;
+pub mod design;
 pub mod editor;
 pub mod files;
 pub mod graph_view;

@@ -6,6 +6,7 @@ use stepwise_engine::cost::{self, Cost};
 use stepwise_engine::trace;
 
 use super::data_flow::DataFlow;
+use super::design::StateForm;
 use super::json_view::JsonBlock;
 use super::resilience::ResilienceTab;
 use crate::app::{use_playground, Tab};
@@ -408,6 +409,7 @@ pub fn InspectorTab() -> impl IntoView {
                 let variables = pg.run.with(|r| r.as_ref().map(|r| trace::variables(&r.events, pg.cursor.get())));
                 view! {
                     <h3 class="inspected">{name.clone()}</h3>
+                    {(!crate::app::is_embedded()).then(|| view! { <StateForm state=name.clone() /> })}
                     <p class="hint">{format!("Entered {} time(s) so far", io.entries)}</p>
                     {io.error.map(|error| view! { <JsonBlock title="Error" value=Some(error) /> })}
                     <DataFlow state=name.clone() />

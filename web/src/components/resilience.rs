@@ -80,7 +80,7 @@ fn LabReport(report: Report) -> impl IntoView {
         match stepwise_asl::edit::add_retrier(&text, &state, &retrier, &options) {
             Ok(edited) => {
                 apply_error.set(None);
-                pg.definition.set(edited);
+                pg.edit(edited);
                 pg.run_lab();
             }
             Err(message) => apply_error.set(Some(message)),

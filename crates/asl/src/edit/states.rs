@@ -128,7 +128,24 @@ impl<'t> Doc<'t> {
         let entry = format!("{}: {}", json!(key), self.written(value, indent.as_deref()));
         let close = span.end - 1;
         match (object.map_or(0, Map::len), indent) {
-            (0, _) => edits.replace(Span::new(close, close), entry),
+            (0, _) => {
+                // An empty object in multi-line text gets lines of its own.
+                let line = &self.text[self.text[..span.start].rfind('\n').map_or(0, |i| i + 1)..];
+                let outer: String = line.chars().take_while(|c| *c == ' ').collect();
+                let multi_line = pointer
+                    .rfind('/')
+                    .is_some_and(|i| self.member_indent(&pointer[..i]).is_some());
+                if multi_line {
+                    let inner = format!("{outer}  ");
+                    let entry = format!("{}: {}", json!(key), self.written(value, Some(&inner)));
+                    edits.replace(
+                        Span::new(span.start + 1, close),
+                        format!("\n{inner}{entry}\n{outer}"),
+                    );
+                } else {
+                    edits.replace(Span::new(close, close), entry);
+                }
+            }
             (_, Some(indent)) => {
                 let last = object
                     .and_then(|o| o.keys().next_back())

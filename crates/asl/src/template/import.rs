@@ -32,6 +32,11 @@ pub struct Imported {
 
 /// Is `text` a template (an object with `Resources`)?
 pub fn is_template(text: &str) -> bool {
+    // Most texts are definitions: only one that names Resources is worth parsing (the
+    // editor asks on every keystroke).
+    if !text.contains("Resources") {
+        return false;
+    }
     let (value, _) = crate::parse_text(text, &mut Sink::default());
     value.is_some_and(|v| v.get("Resources").is_some_and(Value::is_object))
 }

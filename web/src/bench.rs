@@ -123,3 +123,17 @@ pub fn bench_chaos(runs: u32) -> f64 {
     while !lab.advance(50) {}
     lab.report().success_rate
 }
+
+/// A graph edit as the playground makes one: rename the start state of `text` (every
+/// reference follows), then analyse the result; returns the new text's length.
+#[wasm_bindgen]
+pub fn bench_graph_edit(text: &str) -> f64 {
+    let start = serde_json::from_str::<serde_json::Value>(text)
+        .ok()
+        .and_then(|v| v["StartAt"].as_str().map(str::to_owned))
+        .unwrap_or_default();
+    let renamed = stepwise_asl::edit::rename_state(text, &start, &format!("{start} renamed"))
+        .unwrap_or_default();
+    crate::analysis::Analysis::of(&renamed, &Default::default(), Default::default());
+    renamed.len() as f64
+}

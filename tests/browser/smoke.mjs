@@ -511,6 +511,16 @@ await check('the first three states of the Order Processing Workflow are built o
   await page.waitForSelector('g.node[data-id="Pay"]');
   const renamed = JSON.parse(await definition());
   if (renamed.States.CheckValidation.Default !== 'Pay') throw new Error(`after F2: ${JSON.stringify(renamed)}`);
+  // Wrap Pay in a Parallel branch, then unwrap it: the same machine again.
+  await page.click('g.node[data-id="Pay"]');
+  await page.click('button.wrap-parallel');
+  await page.waitForSelector('g.node[data-id="Pay group"]');
+  const wrapped = JSON.parse(await definition());
+  if (wrapped.States.CheckValidation.Default !== 'Pay group' || wrapped.States['Pay group'].Type !== 'Parallel') throw new Error(`wrapped: ${JSON.stringify(wrapped)}`);
+  await page.screenshot({ path: join(shots, 'wrapped.png') });
+  await page.click('button.unwrap');
+  await page.waitForFunction(() => !document.querySelector('g.node[data-id="Pay group"]'));
+  if (JSON.stringify(JSON.parse(await definition())) !== JSON.stringify(renamed)) throw new Error(`unwrapped: ${await definition()}`);
 });
 
 await check('the documentation page embeds three runnable playgrounds that size themselves (served from a sub-path)', async () => {

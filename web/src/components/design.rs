@@ -77,6 +77,25 @@ pub fn delete_selected(pg: Playground) {
     }
 }
 
+/// Wrap the selected state in a Parallel or a Map (`None`: unwrap the selected one); the
+/// wrapper, or the first state unwrapped, is selected.
+fn wrap_selected(pg: Playground, wrapper: Option<edit::Wrapper>) {
+    let Some(name) = pg.selected.get_untracked() else {
+        return;
+    };
+    let text = pg.definition.get_untracked();
+    let (edited, now) = match wrapper {
+        Some(wrapper) => match edit::wrap_state(&text, &name, wrapper) {
+            Ok((text, group)) => (Ok(text), Some(group)),
+            Err(e) => (Err(e), None),
+        },
+        None => (edit::unwrap_state(&text, &name), None),
+    };
+    if apply(pg, edited) {
+        pg.selected.set(now);
+    }
+}
+
 /// The graph's design toolbar.
 #[component]
 pub fn DesignBar() -> impl IntoView {
@@ -146,6 +165,12 @@ pub fn DesignBar() -> impl IntoView {
                 on:click=move |_| delete_selected(pg)>"Delete"</button>
             {target_select("Go next to…", "connect", edit::connect)}
             {target_select("Catch errors to…", "catch-to", |text, from, to| edit::add_catch(text, from, to, None))}
+            <button class="wrap-parallel" disabled=move || selected().is_none() title="Put the selected state in a Parallel branch"
+                on:click=move |_| wrap_selected(pg, Some(edit::Wrapper::Parallel))>"Wrap in Parallel"</button>
+            <button class="wrap-map" disabled=move || selected().is_none() title="Put the selected state in a Map"
+                on:click=move |_| wrap_selected(pg, Some(edit::Wrapper::Map))>"Wrap in Map"</button>
+            <button class="unwrap" disabled=move || selected().is_none() title="Put the states of the selected Parallel (one branch) or Map in its place"
+                on:click=move |_| wrap_selected(pg, None)>"Unwrap"</button>
             <button class="undo" title="Undo (Ctrl+Z)" on:click=move |_| pg.undo()>"Undo"</button>
             <button class="redo" title="Redo (Ctrl+Shift+Z)" on:click=move |_| pg.redo()>"Redo"</button>
         </div>

@@ -576,6 +576,142 @@ pub fn set_field(
     Ok(edits.apply(text))
 }
 
+/// What a state can be wrapped in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Wrapper {
+    /// A Parallel state with one branch.
+    Parallel,
+    /// An inline Map over `$.items`.
+    Map,
+}
+
+/// Replace the member at `pointer` by `members` (key and value each), written in place.
+fn replace_member(doc: &Doc, edits: &mut Edits, pointer: &str, members: &[(String, Value)]) {
+    let parent = &pointer[..pointer.rfind('/').unwrap_or(0)];
+    let indent = doc.member_indent(parent);
+    let separator = match &indent {
+        Some(indent) => format!(",\n{indent}"),
+        None => ", ".to_owned(),
+    };
+    let text = members
+        .iter()
+        .map(|(key, value)| format!("{}: {}", json!(key), doc.written(value, indent.as_deref())))
+        .collect::<Vec<_>>()
+        .join(&separator);
+    edits.replace(doc.member_span(pointer), text);
+}
+
+/// Wrap the state `name` in a Parallel branch or a Map: the wrapper takes its place in the
+/// flow (its Next or End, and what went to it); inside, the state ends its scope.
+pub fn wrap_state(text: &str, name: &str, wrapper: Wrapper) -> Result<(String, String), String> {
+    let doc = Doc::parse(text)?;
+    let pointer = doc.state(name)?;
+    let mut inner = doc
+        .at(&pointer)
+        .and_then(Value::as_object)
+        .cloned()
+        .ok_or("A state is a JSON object.")?;
+    if matches!(inner.get("Type").and_then(Value::as_str), Some("Choice")) {
+        return Err("A Choice goes to states of its own scope: it cannot be wrapped alone.".into());
+    }
+    let mut outer = Map::new();
+    let group = fresh_name(&doc, &format!("{name} group"));
+    match inner.remove("Next") {
+        Some(next) => {
+            outer.insert("Next".into(), next);
+        }
+        None if inner.contains_key("End") => {
+            outer.insert("End".into(), json!(true));
+        }
+        None => {}
+    }
+    if !matches!(
+        inner.get("Type").and_then(Value::as_str),
+        Some("Succeed" | "Fail")
+    ) {
+        inner.insert("End".into(), json!(true));
+    }
+    let scope = json!({ "StartAt": name, "States": { name: Value::Object(inner) } });
+    let mut container = match wrapper {
+        Wrapper::Parallel => json!({ "Type": "Parallel", "Branches": [scope] }),
+        Wrapper::Map => {
+            let mut processor = scope;
+            processor["ProcessorConfig"] = json!({ "Mode": "INLINE" });
+            json!({ "Type": "Map", "ItemsPath": "$.items", "ItemProcessor": processor })
+        }
+    };
+    if let Value::Object(c) = &mut container {
+        c.extend(outer);
+    }
+    let mut edits = Edits::default();
+    for reference in doc.references(name) {
+        if !reference.starts_with(&format!("{pointer}/")) {
+            edits.replace(doc.spans.value_span(&reference), json!(group).to_string());
+        }
+    }
+    replace_member(&doc, &mut edits, &pointer, &[(group.clone(), container)]);
+    Ok((edits.apply(text), group))
+}
+
+/// Unwrap a Parallel with one branch, or a Map: its states take its place in its scope,
+/// the states that ended the branch go where it went, and what went to it goes to the
+/// branch's start.
+pub fn unwrap_state(text: &str, name: &str) -> Result<String, String> {
+    let doc = Doc::parse(text)?;
+    let pointer = doc.state(name)?;
+    let container = doc.at(&pointer).cloned().unwrap_or_default();
+    let scope = match container.get("Type").and_then(Value::as_str) {
+        Some("Parallel") => match container
+            .get("Branches")
+            .and_then(Value::as_array)
+            .map(Vec::as_slice)
+        {
+            Some([only]) => only.clone(),
+            _ => {
+                return Err(format!(
+                    "\"{name}\" has several branches: only a Parallel with one can be unwrapped."
+                ))
+            }
+        },
+        Some("Map") => container
+            .get("ItemProcessor")
+            .or_else(|| container.get("Iterator"))
+            .cloned()
+            .ok_or("The Map has no ItemProcessor.")?,
+        _ => return Err(format!("\"{name}\" is not a Parallel or a Map.")),
+    };
+    let start = scope
+        .get("StartAt")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned();
+    let next = container.get("Next").cloned();
+    let mut members = Vec::new();
+    for (key, state) in scope
+        .get("States")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        let mut state = state.as_object().cloned().unwrap_or_default();
+        if state.get("End") == Some(&json!(true)) {
+            if let Some(next) = &next {
+                state.remove("End");
+                state.insert("Next".into(), next.clone());
+            }
+        }
+        members.push((key.clone(), Value::Object(state)));
+    }
+    let mut edits = Edits::default();
+    for reference in doc.references(name) {
+        if !reference.starts_with(&format!("{pointer}/")) {
+            edits.replace(doc.spans.value_span(&reference), json!(start).to_string());
+        }
+    }
+    replace_member(&doc, &mut edits, &pointer, &members);
+    Ok(edits.apply(text))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -762,5 +898,31 @@ mod tests {
                 .unwrap_err()
                 .contains("YAML")
         );
+    }
+
+    #[test]
+    fn a_state_wraps_in_a_parallel_or_a_map_and_unwraps_back() {
+        for wrapper in [Wrapper::Parallel, Wrapper::Map] {
+            let (wrapped, group) = wrap_state(MACHINE, "A", wrapper).unwrap();
+            valid(&wrapped);
+            let value: Value = serde_json::from_str(&wrapped).unwrap();
+            assert_eq!(value["StartAt"], group);
+            assert_eq!(value["States"][&group]["Next"], "B");
+            assert_eq!(value["States"]["B"]["Default"], group.as_str());
+            let unwrapped = unwrap_state(&wrapped, &group).unwrap();
+            valid(&unwrapped);
+            let back: Value = serde_json::from_str(&unwrapped).unwrap();
+            assert_eq!(
+                back,
+                serde_json::from_str::<Value>(MACHINE).unwrap(),
+                "{wrapper:?}"
+            );
+        }
+        assert!(wrap_state(MACHINE, "B", Wrapper::Parallel)
+            .unwrap_err()
+            .contains("Choice"));
+        assert!(unwrap_state(MACHINE, "A")
+            .unwrap_err()
+            .contains("not a Parallel or a Map"));
     }
 }

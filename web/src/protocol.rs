@@ -271,27 +271,12 @@ fn options(express: bool, max_transitions: u64) -> Options {
 fn lab(run: &RunRequest, options: Options, profile: &str, runs: u32) -> Result<chaos::Lab, String> {
     let profile = FaultProfile::parse(profile)
         .map_err(|e| format!("The fault profile is not usable: {e}"))?;
-    let machine = stepwise_engine::load_machine(run, options.machine_type)
-        .map_err(|_| "The definition has errors (see Problems).".to_owned())?;
-    let input = serde_json::from_str(&run.input).map_err(|e| {
-        format!(
-            "The input is not JSON (line {}, column {}: {e}).",
-            e.line(),
-            e.column()
-        )
-    })?;
-    let mocks = match &run.mocks {
-        Some(choice) => Some(
-            stepwise_engine::mock::load(
-                &choice.config,
-                choice.state_machine.as_deref(),
-                &choice.test_case,
-            )
-            .map_err(|_| "The mock file has problems (see the Mocks tab).".to_owned())?,
-        ),
-        None => None,
-    };
-    let options = Options { mocks, ..options };
+    let (machine, input, options) =
+        stepwise_engine::prepare(run, options).map_err(|e| match e {
+            StartError::Definition(_) => "The definition has errors (see Problems).".to_owned(),
+            StartError::Input(message) => format!("The input is not JSON ({message})."),
+            StartError::Mocks(_) => "The mock file has problems (see the Mocks tab).".to_owned(),
+        })?;
     Ok(chaos::Lab::new(
         std::rc::Rc::new(machine),
         input,

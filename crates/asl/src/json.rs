@@ -364,7 +364,8 @@ fn is_json_number(literal: &str) -> bool {
     }
 }
 
-fn parse_number(literal: &str) -> Option<Value> {
+/// A JSON number literal's value: an integer when it fits, else a float.
+pub(crate) fn parse_number(literal: &str) -> Option<Value> {
     if let Ok(n) = literal.parse::<u64>() {
         return Some(Value::Number(n.into()));
     }

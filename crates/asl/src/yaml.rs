@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 
 use saphyr_parser::{Event, Parser, ScalarStyle, Span as YamlSpan, Tag};
-use serde_json::{Map, Number, Value};
+use serde_json::{Map, Value};
 
 use crate::diagnostic::Sink;
 use crate::json::{child_pointer, NodeSpan, SpanTable};
@@ -379,18 +379,7 @@ fn number(text: &str) -> Option<Value> {
     if !numeric {
         return None;
     }
-    let trimmed = text.strip_prefix('+').unwrap_or(text);
-    if let Ok(n) = trimmed.parse::<i64>() {
-        return Some(Value::from(n));
-    }
-    if let Ok(n) = trimmed.parse::<u64>() {
-        return Some(Value::from(n));
-    }
-    trimmed
-        .parse::<f64>()
-        .ok()
-        .and_then(Number::from_f64)
-        .map(Value::Number)
+    crate::json::parse_number(text.strip_prefix('+').unwrap_or(text))
 }
 
 #[cfg(test)]

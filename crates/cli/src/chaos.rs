@@ -1,37 +1,23 @@
 //! `stepwise chaos DEF`: run a machine many times under a fault profile and report how it
 //! fares (the resilience lab), failing under a success-rate threshold for CI.
 
-use std::io::IsTerminal;
 use std::process::ExitCode;
 use std::rc::Rc;
 
 use stepwise_engine::chaos::{Lab, Report, DEFAULT_RUNS};
 use stepwise_engine::faults::FaultProfile;
-use stepwise_engine::{mock, Options, RunRequest, StartError};
+use stepwise_engine::Options;
 
 use crate::emit;
-use crate::report::code_frames;
+use crate::run::RunInputs;
 use crate::validate::{parse_substitution, read_text, TypeArg};
 
 #[derive(clap::Args)]
 pub struct Args {
-    /// The definition file (ASL JSON).
+    /// The definition file (JSON or YAML), or a SAM or CloudFormation template.
     definition: String,
-    /// The execution input, as JSON text.
-    #[arg(long, conflicts_with = "input_file")]
-    input: Option<String>,
-    /// A file holding the execution input.
-    #[arg(long)]
-    input_file: Option<String>,
-    /// A MockConfigFile (AWS Step Functions Local format) for the tasks' answers.
-    #[arg(long, requires = "test_case")]
-    mock_config: Option<String>,
-    /// The test case of the mock config to use.
-    #[arg(long)]
-    test_case: Option<String>,
-    /// The state machine entry of the mock config (needed when several have the test case).
-    #[arg(long)]
-    state_machine: Option<String>,
+    #[command(flatten)]
+    inputs: RunInputs,
     /// The fault profile (JSON; see README). Without one: 2% transient errors on every Task
     /// and, for EXPRESS, 1% duplicate deliveries.
     #[arg(long)]
@@ -61,47 +47,11 @@ pub fn run(args: &Args) -> ExitCode {
 }
 
 fn execute(args: &Args) -> Result<ExitCode, String> {
-    let color = std::io::stderr().is_terminal();
-    let request = RunRequest {
-        definition: read_text(&args.definition).map_err(|e| format!("error: {e}\n"))?,
-        substitutions: args.substitutions.iter().cloned().collect(),
-        ..RunRequest::default()
-    };
-    let machine =
-        stepwise_engine::load_machine(&request, args.machine_type.into()).map_err(|e| match e {
-            StartError::Definition(errors) => format!(
-                "{}error: {} is not a valid state machine\n",
-                code_frames(&args.definition, &request.definition, &errors, color),
-                args.definition
-            ),
-            other => format!("error: {other:?}\n"),
-        })?;
-    let input_text = crate::run::read_input(args.input.as_deref(), args.input_file.as_deref())?;
-    let input = serde_json::from_str(&input_text).map_err(|e| {
-        format!(
-            "error: the input is not JSON: line {}, column {}: {e}\n",
-            e.line(),
-            e.column()
-        )
-    })?;
-    let mocks = match (&args.mock_config, &args.test_case) {
-        (Some(path), Some(case)) => {
-            let text = read_text(path).map_err(|e| format!("error: {e}\n"))?;
-            let loaded = mock::load(&text, args.state_machine.as_deref(), case).map_err(|d| {
-                format!(
-                    "{}error: {path} is not a usable mock config\n",
-                    code_frames(path, &text, &d, color)
-                )
-            })?;
-            Some(loaded)
-        }
-        _ => None,
-    };
+    let source =
+        crate::source::read(&args.definition, None).map_err(|e| format!("error: {e}\n"))?;
+    let request = args.inputs.request(source, &args.substitutions)?;
     let profile = match &args.profile {
-        Some(path) => {
-            let text = read_text(path).map_err(|e| format!("error: {e}\n"))?;
-            FaultProfile::parse(&text).map_err(|e| format!("error: {path}: {e}\n"))?
-        }
+        Some(path) => read_profile(path)?,
         None => FaultProfile::standard(),
     };
     if let Some(rate) = args.min_success_rate.filter(|r| !(0.0..=1.0).contains(r)) {
@@ -112,9 +62,10 @@ fn execute(args: &Args) -> Result<ExitCode, String> {
     let options = Options {
         seed: args.seed,
         machine_type: args.machine_type.into(),
-        mocks,
         ..Options::default()
     };
+    let (machine, input, options) = stepwise_engine::prepare(&request, options)
+        .map_err(|error| args.inputs.start_error(&args.definition, &request, error))?;
     let started = std::time::Instant::now();
     let mut lab = Lab::new(Rc::new(machine), input, options, profile, args.runs);
     lab.advance(args.runs);
@@ -135,6 +86,12 @@ fn execute(args: &Args) -> Result<ExitCode, String> {
         .min_success_rate
         .is_some_and(|min| report.success_rate < min);
     Ok(ExitCode::from(u8::from(below)))
+}
+
+/// A fault profile file, read and checked.
+pub fn read_profile(path: &str) -> Result<FaultProfile, String> {
+    let text = read_text(path).map_err(|e| format!("error: {e}\n"))?;
+    FaultProfile::parse(&text).map_err(|e| format!("error: {path}: {e}\n"))
 }
 
 /// The report for people.

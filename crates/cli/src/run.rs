@@ -11,6 +11,7 @@ use stepwise_engine::{
 
 use crate::emit;
 use crate::report::code_frames;
+use crate::source::Source;
 use crate::validate::{parse_substitution, read_text, TypeArg};
 
 #[derive(clap::Args)]
@@ -20,21 +21,8 @@ pub struct Args {
     /// The state machine of a template to run.
     #[arg(long)]
     resource: Option<String>,
-    /// The execution input, as JSON text.
-    #[arg(long, conflicts_with = "input_file")]
-    input: Option<String>,
-    /// A file holding the execution input.
-    #[arg(long)]
-    input_file: Option<String>,
-    /// A MockConfigFile (AWS Step Functions Local format).
-    #[arg(long, requires = "test_case")]
-    mock_config: Option<String>,
-    /// The test case of the mock config to use.
-    #[arg(long)]
-    test_case: Option<String>,
-    /// The state machine entry of the mock config (needed when several have the test case).
-    #[arg(long)]
-    state_machine: Option<String>,
+    #[command(flatten)]
+    inputs: RunInputs,
     /// Seed for everything random.
     #[arg(long, default_value_t = 0)]
     seed: u64,
@@ -66,6 +54,75 @@ pub struct Args {
     callbacks: Vec<(String, String)>,
 }
 
+/// What a run starts with besides its definition: the input and the mocks (`run` and
+/// `chaos` take the same flags).
+#[derive(clap::Args)]
+pub struct RunInputs {
+    /// The execution input, as JSON text.
+    #[arg(long, conflicts_with = "input_file")]
+    input: Option<String>,
+    /// A file holding the execution input.
+    #[arg(long)]
+    input_file: Option<String>,
+    /// A MockConfigFile (AWS Step Functions Local format).
+    #[arg(long, requires = "test_case")]
+    mock_config: Option<String>,
+    /// The test case of the mock config to use.
+    #[arg(long)]
+    test_case: Option<String>,
+    /// The state machine entry of the mock config (needed when several have the test case).
+    #[arg(long)]
+    state_machine: Option<String>,
+}
+
+impl RunInputs {
+    /// The run of the definition `source` (with its substitutions, then `substitutions`).
+    pub fn request(
+        &self,
+        source: Source,
+        substitutions: &[(String, String)],
+    ) -> Result<RunRequest, String> {
+        let mocks = match &self.mock_config {
+            Some(path) => Some(MockChoice {
+                config: read_text(path).map_err(|e| format!("error: {e}\n"))?,
+                state_machine: self.state_machine.clone(),
+                test_case: self.test_case.clone().unwrap_or_default(),
+            }),
+            None => None,
+        };
+        Ok(RunRequest {
+            definition: source.text,
+            substitutions: source
+                .substitutions
+                .into_iter()
+                .chain(substitutions.iter().cloned())
+                .collect::<HashMap<_, _>>(),
+            input: read_input(self.input.as_deref(), self.input_file.as_deref())?,
+            mocks,
+        })
+    }
+
+    /// Why `request` (read from `definition`) cannot start, with code frames.
+    pub fn start_error(&self, definition: &str, request: &RunRequest, error: StartError) -> String {
+        let color = std::io::stderr().is_terminal();
+        match error {
+            StartError::Definition(errors) => format!(
+                "{}error: {definition} is not a valid state machine\n",
+                code_frames(definition, &request.definition, &errors, color)
+            ),
+            StartError::Input(message) => format!("error: the input is not JSON: {message}\n"),
+            StartError::Mocks(diagnostics) => {
+                let mocks = request.mocks.as_ref().map_or("", |m| m.config.as_str());
+                let path = self.mock_config.as_deref().unwrap_or_default();
+                format!(
+                    "{}error: {path} is not a usable mock config\n",
+                    code_frames(path, mocks, &diagnostics, color)
+                )
+            }
+        }
+    }
+}
+
 pub fn run(args: &Args) -> ExitCode {
     crate::exit_code(execute(args))
 }
@@ -80,45 +137,22 @@ pub fn read_input(text: Option<&str>, file: Option<&str>) -> Result<String, Stri
 }
 
 fn execute(args: &Args) -> Result<ExitCode, String> {
-    let color = std::io::stderr().is_terminal();
     let source = crate::source::read(&args.definition, args.resource.as_deref())
         .map_err(|e| format!("error: {e}\n"))?;
-    let text = source.text;
-    let input = read_input(args.input.as_deref(), args.input_file.as_deref())?;
-    let mocks = match &args.mock_config {
-        Some(path) => Some(MockChoice {
-            config: read_text(path).map_err(|e| format!("error: {e}\n"))?,
-            state_machine: args.state_machine.clone(),
-            test_case: args.test_case.clone().unwrap_or_default(),
-        }),
-        None => None,
-    };
-    let request = RunRequest {
-        definition: text,
-        substitutions: source
-            .substitutions
-            .into_iter()
-            .chain(args.substitutions.iter().cloned())
-            .collect::<HashMap<_, _>>(),
-        input,
-        mocks,
-    };
-    let faults = match &args.fault_profile {
-        Some(path) => {
-            let text = read_text(path).map_err(|e| format!("error: {e}\n"))?;
-            let profile = stepwise_engine::faults::FaultProfile::parse(&text)
-                .map_err(|e| format!("error: {path}: {e}\n"))?;
-            Some(profile)
-        }
-        None => None,
-    };
+    let machine_type = source.machine_type;
+    let request = args.inputs.request(source, &args.substitutions)?;
+    let faults = args
+        .fault_profile
+        .as_deref()
+        .map(crate::chaos::read_profile)
+        .transpose()?;
     let options = Options {
         seed: args.seed,
         faults,
         machine_type: args
             .machine_type
             .map(Into::into)
-            .or(source.machine_type)
+            .or(machine_type)
             .unwrap_or_default(),
         strict_mocks: args.strict_mocks,
         max_transitions: args.max_transitions,
@@ -129,22 +163,8 @@ fn execute(args: &Args) -> Result<ExitCode, String> {
         },
         ..Options::default()
     };
-    let started = stepwise_engine::start(&request, options).map_err(|error| match error {
-        StartError::Definition(errors) => format!(
-            "{}error: {} is not a valid state machine\n",
-            code_frames(&args.definition, &request.definition, &errors, color),
-            args.definition
-        ),
-        StartError::Input(message) => format!("error: the input is not JSON: {message}\n"),
-        StartError::Mocks(diagnostics) => {
-            let mocks = request.mocks.as_ref().map_or("", |m| m.config.as_str());
-            let path = args.mock_config.as_deref().unwrap_or_default();
-            format!(
-                "{}error: {path} is not a usable mock config\n",
-                code_frames(path, mocks, &diagnostics, color)
-            )
-        }
-    });
+    let started = stepwise_engine::start(&request, options)
+        .map_err(|error| args.inputs.start_error(&args.definition, &request, error));
     let mut execution = started?;
     answer_callbacks(
         &mut execution,

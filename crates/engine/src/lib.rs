@@ -57,7 +57,7 @@ use stepwise_asl::MachineType;
 pub use failure::Failure;
 pub use history::{Event, EventType, Field, HistoryMode};
 pub use mock::TestCase;
-pub use start::{load_machine, start, MockChoice, RunRequest, StartError};
+pub use start::{load_machine, prepare, start, MockChoice, RunRequest, StartError};
 
 /// 2026-01-01T00:00:00Z: the default virtual start time.
 pub const DEFAULT_START_MILLIS: i64 = 1_767_225_600_000;

@@ -47,7 +47,17 @@ pub enum StartError {
 
 /// Load the definition, input and mocks of `request` and start the execution with `options`
 /// (whose `mocks` the request's mock file replaces).
-pub fn start(request: &RunRequest, mut options: Options) -> Result<Execution, StartError> {
+pub fn start(request: &RunRequest, options: Options) -> Result<Execution, StartError> {
+    let (machine, input, options) = prepare(request, options)?;
+    Ok(Execution::start(machine.into(), input, options))
+}
+
+/// What a run of `request` starts from: its machine, its input, and `options` with the
+/// request's mocks (for callers that start many runs, like the resilience lab).
+pub fn prepare(
+    request: &RunRequest,
+    mut options: Options,
+) -> Result<(StateMachine, Value, Options), StartError> {
     let machine = load_machine(request, options.machine_type)?;
     let input: Value = serde_json::from_str(&request.input)
         .map_err(|e| StartError::Input(format!("line {}, column {}: {e}", e.line(), e.column())))?;
@@ -60,7 +70,7 @@ pub fn start(request: &RunRequest, mut options: Options) -> Result<Execution, St
         .map_err(StartError::Mocks)?;
         options.mocks = Some(case);
     }
-    Ok(Execution::start(machine.into(), input, options))
+    Ok((machine, input, options))
 }
 
 /// The definition of `request` (with its substitutions), or its errors.

@@ -340,13 +340,17 @@ impl<'m> Runner<'m> {
             self.note(Stage::Output, output);
         }
         self.note(Stage::Variables, &crate::env::vars_object(vars));
-        let stages = self
-            .recorder
-            .as_ref()
-            .map(|r| r.close(state))
-            .unwrap_or_default();
+        let stages = self.close_visit(state);
         self.history.attach_visit(entered_index, stages);
         visited
+    }
+
+    /// The stages the visit of `state` went through, its frame closed.
+    pub(crate) fn close_visit(&self, state: &State) -> Vec<(Stage, Value)> {
+        self.recorder
+            .as_ref()
+            .map(|r| r.close(state))
+            .unwrap_or_default()
     }
 
     /// Enter a state, attempt it (with retries), exit or catch. Returns the output and

@@ -68,13 +68,8 @@ impl<'m> Runner<'m> {
             Err(Stop::Wait) => Single::Waiting,
             Err(Stop::Fail(failure)) => self.settle_failure(state, input, failure, vars, &facts),
         };
-        self.note(Stage::Variables, &crate::env::vars_object(vars));
-        let stages = self
-            .recorder
-            .as_ref()
-            .map(|r| r.close(state))
-            .unwrap_or_default();
-        (single, stages)
+        // TestState reports the variables it was given, not those after the state.
+        (single, self.close_visit(state))
     }
 
     /// What the state's Retry and Catch make of a failed attempt. Retriers come first: one

@@ -72,7 +72,8 @@ fn execute(args: &Args) -> Result<ExitCode, String> {
         let machine = loaded
             .machine
             .ok_or_else(|| format!("error: {} is not a valid state machine\n", args.definition))?;
-        let mocks = stepwise_engine::mock::skeleton(&machine, &pascal(&stem));
+        let mocks =
+            stepwise_engine::mock::skeleton(&machine, &stepwise_asl::template::logical_id(&stem));
         let text = serde_json::to_string_pretty(&mocks).unwrap_or_default() + "\n";
         return write_or_print(args.out.as_deref(), &[("mocks.json", &text)]);
     }
@@ -132,19 +133,4 @@ fn write_or_print(out: Option<&str>, files: &[(&str, &str)]) -> Result<ExitCode,
         eprintln!("wrote {}", path.display());
     }
     Ok(ExitCode::SUCCESS)
-}
-
-fn pascal(name: &str) -> String {
-    name.split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(|w| {
-            let mut chars = w.chars();
-            chars
-                .next()
-                .map(|c| c.to_ascii_uppercase())
-                .into_iter()
-                .chain(chars)
-                .collect::<String>()
-        })
-        .collect()
 }

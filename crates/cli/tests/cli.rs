@@ -768,8 +768,7 @@ fn test_state_answers_as_aws_test_state_does() {
 
 #[test]
 fn chaos_reports_weak_states_and_fails_under_the_success_threshold() {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../public/examples/");
-    let file = |name: &str| format!("{dir}order-processing-fixed.{name}");
+    let file = |name: &str| examples(&format!("order-processing-fixed.{name}"));
     let (definition, input, mocks) = (file("asl.json"), file("input.json"), file("mocks.json"));
     let profile = temp_file("profile.json", br#"{"faults": {"*": {"transient": 0.05}}}"#);
     let args = |extra: &[&str]| {
@@ -857,18 +856,9 @@ fn cfn_lint(template: &std::path::Path, ignore: &[&str]) -> Option<Output> {
 
 #[test]
 fn exported_templates_pass_cfn_lint_and_run_back_as_the_same_machine() {
-    let definition = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../public/examples/order-processing-fixed.asl.json"
-    );
-    let input = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../public/examples/order-processing-fixed.input.json"
-    );
-    let mocks = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../public/examples/order-processing-fixed.mocks.json"
-    );
+    let definition = &examples("order-processing-fixed.asl.json");
+    let input = &examples("order-processing-fixed.input.json");
+    let mocks = &examples("order-processing-fixed.mocks.json");
     let dir = std::env::temp_dir().join(format!("stepwise-export-{}", std::process::id()));
     let run_json = |file: &str| {
         let out = stepwise(&[

@@ -239,7 +239,10 @@ pub fn StateForm(state: String) -> impl IntoView {
     let value = Memo::new(move |_| {
         pg.definition.with(|text| {
             let (parsed, _) = stepwise_asl::parse_text(text, &mut Default::default());
-            parsed.and_then(|v| find_state(&v, &name).cloned())
+            parsed.and_then(|v| {
+                let pointer = edit::state_pointer(&v, &name)?;
+                v.pointer(&pointer).cloned()
+            })
         })
     });
     let state_type = move || {
@@ -297,25 +300,4 @@ pub fn StateForm(state: String) -> impl IntoView {
             {move || error.get().map(|e| view! { <p class="field-error">{e}</p> })}
         </form>
     }
-}
-
-/// The state called `name` in a parsed definition, in any scope.
-fn find_state<'v>(value: &'v Value, name: &str) -> Option<&'v Value> {
-    let states = value.get("States")?.as_object()?;
-    if let Some(state) = states.get(name) {
-        return Some(state);
-    }
-    states.values().find_map(|state| {
-        let branches = state
-            .get("Branches")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten();
-        let processors = ["ItemProcessor", "Iterator"]
-            .into_iter()
-            .filter_map(|k| state.get(k));
-        branches
-            .chain(processors)
-            .find_map(|scope| find_state(scope, name))
-    })
 }

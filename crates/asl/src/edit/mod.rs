@@ -12,7 +12,7 @@ mod states;
 
 pub use states::{
     add_catch, add_choice_rule, add_state, connect, delete_state, insert_on_edge, rename_state,
-    set_field, unwrap_state, wrap_state, Place, Wrapper,
+    set_field, state_pointer, unwrap_state, wrap_state, Place, Wrapper,
 };
 
 /// Add `retrier` (a Retry entry) to the state `state` of `text`: first in its `Retry`, or as

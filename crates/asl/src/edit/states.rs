@@ -62,32 +62,7 @@ impl<'t> Doc<'t> {
 
     /// The pointer of the state called `name`, in whichever scope it is.
     fn state(&self, name: &str) -> Result<String, String> {
-        fn find(scope: &Value, at: &str, name: &str) -> Option<String> {
-            let states = scope.get("States")?.as_object()?;
-            let here = child_pointer(&format!("{at}/States"), name);
-            if states.contains_key(name) {
-                return Some(here);
-            }
-            for (key, state) in states {
-                let base = child_pointer(&format!("{at}/States"), key);
-                if let Some(branches) = state.get("Branches").and_then(Value::as_array) {
-                    for (i, branch) in branches.iter().enumerate() {
-                        if let Some(found) = find(branch, &format!("{base}/Branches/{i}"), name) {
-                            return Some(found);
-                        }
-                    }
-                }
-                for processor in ["ItemProcessor", "Iterator"] {
-                    if let Some(inner) = state.get(processor) {
-                        if let Some(found) = find(inner, &format!("{base}/{processor}"), name) {
-                            return Some(found);
-                        }
-                    }
-                }
-            }
-            None
-        }
-        find(&self.value, "", name).ok_or_else(|| format!("There is no state \"{name}\"."))
+        state_pointer(&self.value, name).ok_or_else(|| format!("There is no state \"{name}\"."))
     }
 
     fn at(&self, pointer: &str) -> Option<&Value> {
@@ -229,6 +204,38 @@ impl<'t> Doc<'t> {
         collect_references(&self.value, "", target, &mut out);
         out
     }
+}
+
+/// The JSON pointer of the state called `name` in a parsed definition, in whichever scope
+/// (Parallel branch, Map processor) it is.
+pub fn state_pointer(definition: &Value, name: &str) -> Option<String> {
+    state_in(definition, "", name)
+}
+
+fn state_in(scope: &Value, at: &str, name: &str) -> Option<String> {
+    let states = scope.get("States")?.as_object()?;
+    let here = child_pointer(&format!("{at}/States"), name);
+    if states.contains_key(name) {
+        return Some(here);
+    }
+    for (key, state) in states {
+        let base = child_pointer(&format!("{at}/States"), key);
+        if let Some(branches) = state.get("Branches").and_then(Value::as_array) {
+            for (i, branch) in branches.iter().enumerate() {
+                if let Some(found) = state_in(branch, &format!("{base}/Branches/{i}"), name) {
+                    return Some(found);
+                }
+            }
+        }
+        for processor in ["ItemProcessor", "Iterator"] {
+            if let Some(inner) = state.get(processor) {
+                if let Some(found) = state_in(inner, &format!("{base}/{processor}"), name) {
+                    return Some(found);
+                }
+            }
+        }
+    }
+    None
 }
 
 fn collect_references(value: &Value, at: &str, target: &str, out: &mut Vec<String>) {

@@ -241,7 +241,7 @@ fn queue_url(s: &str) -> Option<&str> {
 /// (`ValidateOrderFunctionArn`, `OrdersTopicArn`, `JobsQueueUrl`).
 fn placeholder_for(value: &str) -> String {
     if let Some(name) = queue_url(value) {
-        return format!("{}QueueUrl", pascal(name));
+        return format!("{}QueueUrl", logical_id(name));
     }
     let parts: Vec<&str> = value.split(':').collect();
     let service = parts.get(2).copied().unwrap_or("");
@@ -267,10 +267,12 @@ fn placeholder_for(value: &str) -> String {
     } else {
         resource
     };
-    format!("{}{kind}", pascal(resource))
+    format!("{}{kind}", logical_id(resource))
 }
 
-fn pascal(name: &str) -> String {
+/// A CloudFormation logical id (or parameter name) made from `name`: its letters and
+/// digits, each word capitalised.
+pub fn logical_id(name: &str) -> String {
     let mut out = String::new();
     let mut upper = true;
     for c in name.chars() {
@@ -286,7 +288,7 @@ fn pascal(name: &str) -> String {
 
 /// A CloudFormation parameter name for the placeholder `name` (letters and digits only).
 fn parameter_name(name: &str) -> String {
-    let cleaned = pascal(name);
+    let cleaned = logical_id(name);
     if cleaned.is_empty() {
         "Value".into()
     } else {

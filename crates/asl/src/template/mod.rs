@@ -5,7 +5,7 @@
 mod export;
 mod import;
 
-pub use export::{export, Export, Flavour};
+pub use export::{export, logical_id, Export, Flavour};
 pub use import::{import, is_template, state_machines, Imported};
 
 /// The resource types that are state machines.

@@ -7,13 +7,17 @@ use serde_json::Value;
 use crate::diagnostic::Sink;
 use crate::{json, load, LoadOptions};
 
+mod doc;
 pub mod palette;
 mod states;
+mod wrap;
 
+pub use doc::state_pointer;
 pub use states::{
     add_catch, add_choice_rule, add_state, connect, delete_state, insert_on_edge, rename_state,
-    set_field, state_pointer, unwrap_state, wrap_state, Place, Wrapper,
+    set_field, Place,
 };
+pub use wrap::{unwrap_state, wrap_state, wrap_states, Wrapper};
 
 /// Add `retrier` (a Retry entry) to the state `state` of `text`: first in its `Retry`, or as
 /// a new `Retry` member when it has none.
@@ -112,5 +116,60 @@ mod tests {
         assert!(broken.contains("has errors"), "{broken}");
         let missing = add_retrier(text, "B", &retrier(), &LoadOptions::default()).unwrap_err();
         assert_eq!(missing, "There is no state \"B\".");
+    }
+}
+
+/// A machine with every kind of transition, for the edits' tests.
+#[cfg(test)]
+mod fixture {
+    pub const MACHINE: &str = r#"{
+  "StartAt": "A",
+  "States": {
+    "A": {
+      "Type": "Pass",
+      "Next": "B"
+    },
+    "B": {
+      "Type": "Choice",
+      "Choices": [
+        {
+          "Variable": "$.x",
+          "NumericEquals": 1,
+          "Next": "C"
+        }
+      ],
+      "Default": "A"
+    },
+    "C": {
+      "Type": "Parallel",
+      "Branches": [
+        {
+          "StartAt": "Inner",
+          "States": {
+            "Inner": {
+              "Type": "Pass",
+              "End": true
+            }
+          }
+        }
+      ],
+      "Catch": [
+        {
+          "ErrorEquals": ["States.ALL"],
+          "Next": "A"
+        }
+      ],
+      "End": true
+    }
+  }
+}"#;
+
+    pub fn valid(text: &str) {
+        let loaded = crate::load(text, &Default::default());
+        assert!(
+            loaded.errors().next().is_none(),
+            "{text}\n{:?}",
+            loaded.diagnostics
+        );
     }
 }

@@ -101,13 +101,13 @@ pub fn rows<'a>(format: &Format, objects: &[&'a Value]) -> Result<Rows<'a>, Fail
             Value::Array(items) => Ok(Box::new(items.iter().cloned().map(Ok))),
             Value::String(text) => match serde_json::from_str(text) {
                 Ok(Value::Array(items)) => Ok(Box::new(items.into_iter().map(Ok))),
-                Ok(other) => Err(not_an_array(&other)),
+                Ok(_) => Err(not_an_array()),
                 Err(e) => Err(Failure::new(
                     READER_FAILED,
                     format!("The object is not JSON: {e}"),
                 )),
             },
-            other => Err(not_an_array(other)),
+            _ => Err(not_an_array()),
         },
         Format::JsonLines => Ok(Box::new(
             text(first)?
@@ -147,14 +147,10 @@ fn text(content: &Value) -> Result<&str, Failure> {
     })
 }
 
-fn not_an_array(value: &Value) -> Failure {
-    Failure::new(
-        READER_FAILED,
-        format!(
-            "A JSON object read by an ItemReader must hold an array, not {}",
-            compact(value)
-        ),
-    )
+/// AWS's cause when a JSON object holds something other than an array (recorded run:
+/// `test_map_item_reader_json_no_json_list_object`).
+fn not_an_array() -> Failure {
+    Failure::new(READER_FAILED, "Attempting to map over non-iterable node.")
 }
 
 /// An S3 inventory manifest: the column names of its data files, and how many there are.
@@ -183,7 +179,10 @@ pub fn manifest(content: &Value) -> Result<(Vec<String>, usize), Failure> {
     }
 }
 
-/// CSV rows as objects keyed by column name; every value is a string, as AWS reads them.
+/// CSV rows as objects keyed by column name; every value is a string, as AWS reads them. A
+/// row shorter than the header gets "" for its missing columns and a longer one loses its
+/// extra fields (recorded runs: `test_map_item_reader_csv_headers_decl_extra_fields`,
+/// `test_map_item_reader_csv_first_row_extra_fields`); duplicate column names fail the read.
 fn csv_rows(text: &str, headers: Option<Vec<String>>, delimiter: u8) -> Result<Rows<'_>, Failure> {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(headers.is_none())
@@ -201,22 +200,22 @@ fn csv_rows(text: &str, headers: Option<Vec<String>>, delimiter: u8) -> Result<R
             .map(str::to_owned)
             .collect(),
     };
+    let mut seen = std::collections::HashSet::new();
+    if !headers.iter().all(|h| seen.insert(h)) {
+        return Err(Failure::new(
+            READER_FAILED,
+            "CSV headers cannot contain duplicates.",
+        ));
+    }
     Ok(Box::new(reader.into_records().map(move |record| {
         let record = record.map_err(failed)?;
-        if record.len() != headers.len() {
-            return Err(Failure::new(
-                READER_FAILED,
-                format!(
-                    "A CSV row has {} fields but the header has {}",
-                    record.len(),
-                    headers.len()
-                ),
-            ));
-        }
         let row: Map<String, Value> = headers
             .iter()
-            .zip(record.iter())
-            .map(|(h, v)| (h.clone(), Value::String(v.to_owned())))
+            .enumerate()
+            .map(|(i, h)| {
+                let field = record.get(i).unwrap_or_default();
+                (h.clone(), Value::String(field.to_owned()))
+            })
             .collect();
         Ok(Value::Object(row))
     })))
@@ -364,8 +363,16 @@ mod tests {
         );
         let given = parse(&csv(Some(vec!["x".into(), "y".into()])), &json!("1,2")).unwrap();
         assert_eq!(given, vec![json!({"x": "1", "y": "2"})]);
-        let ragged = parse(&csv(None), &json!("a,b\n1\n")).unwrap_err();
-        assert_eq!(ragged.error, READER_FAILED);
+        let ragged = parse(&csv(None), &json!("a,b\n1\n2,3,4\n")).unwrap();
+        assert_eq!(
+            ragged,
+            vec![json!({"a": "1", "b": ""}), json!({"a": "2", "b": "3"})]
+        );
+        let twice = parse(&csv(Some(vec!["x".into(), "x".into()])), &json!("1,2"));
+        assert_eq!(
+            twice.unwrap_err().cause,
+            "CSV headers cannot contain duplicates."
+        );
     }
 
     #[test]

@@ -113,17 +113,21 @@ impl<'m> Runner<'m> {
             Source::Reader => self.read_objects(state, map)?,
             Source::Items(_) => Vec::new(),
         };
-        let rows: Rows<'_> = match run.source {
-            Source::Items(items) => Box::new(items.into_iter().map(Ok)),
-            Source::Reader => {
-                let reader = map.item_reader.as_ref().unwrap_or(&Value::Null);
-                items::rows(&Format::of(reader)?, &objects)?
-            }
-        };
         let arn = map_run_arn.clone();
         self.emit(EventType::MapRunStarted, || {
             Some(json!({ "mapRunArn": arn }))
         });
+        // Objects that cannot be read as items fail the Map Run, which has started by then.
+        let rows: Rows<'_> = match run.source {
+            Source::Items(items) => Box::new(items.into_iter().map(Ok)),
+            Source::Reader => {
+                let reader = map.item_reader.as_ref().unwrap_or(&Value::Null);
+                match items::rows(&Format::of(reader)?, &objects) {
+                    Ok(rows) => rows,
+                    Err(failure) => Box::new(std::iter::once(Err(failure))),
+                }
+            }
+        };
         let record = self.options.history == crate::HistoryMode::Full;
         let mut map_run = MapRun {
             arn: map_run_arn,

@@ -21,7 +21,12 @@ const DISTRIBUTED_ONLY: &[&str] = &[
 
 impl Loader<'_> {
     /// `ItemReader.ReaderConfig`: the input type and its CSV and limit settings.
-    fn reader_config(&mut self, reader: &serde_json::Value, pointer: &str) {
+    fn reader_config(
+        &mut self,
+        reader: &serde_json::Value,
+        pointer: &str,
+        language: QueryLanguage,
+    ) {
         let Some(reader) = Obj::new(reader, pointer.to_owned(), "\"ItemReader\"", self.sink) else {
             return;
         };
@@ -90,9 +95,28 @@ impl Loader<'_> {
             );
         }
         if !config.both("MaxItems", "MaxItemsPath", self.sink) {
-            config.natural("MaxItems", 1, 100_000_000, self.sink);
+            self.limit(&config, "MaxItems", 100_000_000, language);
             if config.has("MaxItemsPath") {
                 config.path("MaxItemsPath", true, self.sink);
+            }
+        }
+    }
+
+    /// A count from 1 to `max`, or in JSONata a `{% %}` expression that gives it at run time.
+    fn limit(&mut self, obj: &Obj, field: &str, max: u64, language: QueryLanguage) {
+        match obj.get(field) {
+            Some(Value::String(text))
+                if language == QueryLanguage::Jsonata && jsonata_expression(text).is_some() =>
+            {
+                template::compile(
+                    &Value::String(text.clone()),
+                    &obj.at(field),
+                    language,
+                    self.sink,
+                );
+            }
+            _ => {
+                obj.natural(field, 1, max, self.sink);
             }
         }
     }
@@ -189,7 +213,7 @@ impl Loader<'_> {
                     "\"ItemReader\" needs a \"Resource\"",
                 );
             }
-            self.reader_config(reader, &obj.at("ItemReader"));
+            self.reader_config(reader, &obj.at("ItemReader"), ctx.language);
         }
         if let Some(batcher) = obj.get("ItemBatcher") {
             if let Some(batcher) =
@@ -215,22 +239,7 @@ impl Loader<'_> {
                     if batcher.both(field, &path, self.sink) {
                         continue;
                     }
-                    match batcher.get(field) {
-                        Some(Value::String(text))
-                            if ctx.language == QueryLanguage::Jsonata
-                                && jsonata_expression(text).is_some() =>
-                        {
-                            template::compile(
-                                &Value::String(text.clone()),
-                                &batcher.at(field),
-                                ctx.language,
-                                self.sink,
-                            );
-                        }
-                        _ => {
-                            batcher.natural(field, 1, max, self.sink);
-                        }
-                    }
+                    self.limit(&batcher, field, max, ctx.language);
                     if batcher.has(&path) {
                         batcher.path(&path, true, self.sink);
                     }

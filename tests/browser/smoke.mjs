@@ -458,7 +458,19 @@ await check('the first three states of the Order Processing Workflow are built o
   const empty = '{\n  "StartAt": "",\n  "States": {}\n}';
   await page.locator('textarea.definition').fill(empty);
   const definition = () => page.locator('textarea.definition').inputValue();
-  const add = (label) => page.selectOption('select.palette', { label });
+  // Where a transition's middle is on the page.
+  const edgeMiddle = (from, to) => page.evaluate(([from, to]) => {
+    const line = document.querySelector(`g.edge[data-from="${from}"][data-to="${to}"] polyline.hit`);
+    const p = line.getPointAtLength(line.getTotalLength() / 2);
+    const m = line.getScreenCTM();
+    return { x: p.x * m.a + p.y * m.c + m.e, y: p.x * m.b + p.y * m.d + m.f };
+  }, [from, to]);
+  // Drag a palette entry onto the graph (onto a transition, when given its middle).
+  const drop = async (label, at) => {
+    const graph = await page.locator('.graph').boundingBox();
+    const targetPosition = at ? { x: at.x - graph.x, y: at.y - graph.y } : { x: graph.width / 2, y: graph.height - 20 };
+    await page.dragAndDrop(`button.palette-entry:text-is("${label}")`, '.graph', { targetPosition });
+  };
   const rename = async (name) => {
     const before = await definition();
     await page.click('button.rename-state');
@@ -470,12 +482,12 @@ await check('the first three states of the Order Processing Workflow are built o
     }, [before, name]);
     await page.waitForSelector(`g.node[data-id="${name}"]`);
   };
-  await add('Task (Lambda invoke)');
+  await drop('Task (Lambda invoke)');
   await rename('ValidateOrder');
-  await add('Task (Lambda invoke)');
+  // Onto the way to End: after ValidateOrder.
+  await drop('Task (Lambda invoke)', await edgeMiddle('ValidateOrder', 'root:end'));
   await rename('ProcessPayment');
-  await page.click('g.edge[data-from="ValidateOrder"][data-to="ProcessPayment"] polyline', { force: true });
-  await add('Choice');
+  await drop('Choice', await edgeMiddle('ValidateOrder', 'ProcessPayment'));
   await rename('CheckValidation');
   // The form: ValidateOrder keeps its result in $.validation.
   await page.click('g.node[data-id="ValidateOrder"]');
@@ -521,6 +533,56 @@ await check('the first three states of the Order Processing Workflow are built o
   await page.click('button.unwrap');
   await page.waitForFunction(() => !document.querySelector('g.node[data-id="Pay group"]'));
   if (JSON.stringify(JSON.parse(await definition())) !== JSON.stringify(renamed)) throw new Error(`unwrapped: ${await definition()}`);
+  // Drop a Fail on Pay (it goes after Pay), and a Pass on the transition between them.
+  await page.fill('input.catch-error', 'PaymentDeclined');
+  await page.press('input.catch-error', 'Tab');
+  const middle = async (selector) => {
+    const box = await page.locator(selector).first().boundingBox();
+    return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+  };
+  await drop('Fail', await middle('g.node[data-id="Pay"] rect'));
+  await page.waitForSelector('g.edge[data-from="Pay"][data-to="Fail"]', { state: 'attached' });
+  await drop('Pass', await edgeMiddle('Pay', 'Fail'));
+  await page.waitForSelector('g.edge[data-from="Pass"][data-to="Fail"]', { state: 'attached' });
+  // Drag from a state's handles: the Choice gains a rule to Fail, Pay a Catch of the
+  // chosen error.
+  const dragLink = async (handle, to) => {
+    const from = await middle(handle);
+    await page.mouse.move(from.x, from.y);
+    await page.mouse.down();
+    const target = await middle(`g.node[data-id="${to}"] rect`);
+    await page.mouse.move(target.x, target.y, { steps: 8 });
+    if (!(await page.locator('line.linking').count())) throw new Error('no line follows the pointer while linking');
+    await page.mouse.up();
+  };
+  await dragLink('g.node[data-id="CheckValidation"] circle.next-handle', 'Fail');
+  await page.waitForSelector('g.edge[data-from="CheckValidation"][data-to="Fail"]', { state: 'attached' });
+  await dragLink('g.node[data-id="Pay"] circle.catch-handle', 'Fail');
+  await page.waitForSelector('g.edge.catch[data-from="Pay"][data-to="Fail"]', { state: 'attached' });
+  const linked = JSON.parse(await definition());
+  if (JSON.stringify(linked.States.Pay.Catch) !== JSON.stringify([{ ErrorEquals: ['PaymentDeclined'], Next: 'Fail' }])) throw new Error(`caught: ${JSON.stringify(linked.States.Pay)}`);
+  if (linked.States.CheckValidation.Choices.at(-1).Next !== 'Fail') throw new Error(`choice: ${JSON.stringify(linked.States.CheckValidation)}`);
+  await page.screenshot({ path: join(shots, 'linked.png') });
+  // Pick Pay and Pass together: a Catch leaving them stops the wrap, with the reason; once
+  // it is undone they wrap as one branch that goes on to Fail.
+  const pickBoth = async () => {
+    await page.click('g.node[data-id="Pay"]');
+    await page.click('g.node[data-id="Pass"]', { modifiers: ['Shift'] });
+    if ((await text('button.wrap-parallel')) !== 'Wrap 2 states in Parallel') throw new Error(`wrap button: ${await text('button.wrap-parallel')}`);
+  };
+  await pickBoth();
+  await page.click('button.wrap-parallel');
+  await page.waitForFunction(() => document.querySelector('.engine-notice')?.textContent.includes('by a rule or a Catch'));
+  await page.click('button.undo');
+  await page.waitForFunction(() => !document.querySelector('g.edge.catch[data-from="Pay"]'));
+  await pickBoth();
+  await page.click('button.wrap-parallel');
+  await page.waitForSelector('g.node[data-id="Pay group"]');
+  const grouped = JSON.parse(await definition());
+  const group = grouped.States['Pay group'];
+  if (group.Next !== 'Fail' || Object.keys(group.Branches[0].States).join() !== 'Pay,Pass' || group.Branches[0].States.Pass.End !== true) throw new Error(`grouped: ${JSON.stringify(grouped)}`);
+  if ((await text('.verdict')) !== 'valid') throw new Error('the grouped machine is not valid');
+  await page.screenshot({ path: join(shots, 'grouped.png') });
 });
 
 await check('the documentation page embeds three runnable playgrounds that size themselves (served from a sub-path)', async () => {

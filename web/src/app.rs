@@ -9,6 +9,7 @@ use crate::components::{
     editor::Editor,
     graph_view::GraphView,
     header::Header,
+    palette::Palette,
     panels::{EventsTab, InspectorTab, Panels},
     problems::Problems,
 };
@@ -121,6 +122,12 @@ pub struct Playground {
     pub history: StoredValue<History, LocalStorage>,
     /// A rename of the selected state is being typed.
     pub renaming: RwSignal<bool>,
+    /// States picked together (Shift- or Ctrl-click), to wrap as one.
+    pub group: RwSignal<Vec<String>>,
+    /// The error a new Catch takes.
+    pub catch_error: RwSignal<String>,
+    /// The palette entry being dragged onto the graph.
+    pub dragging: RwSignal<Option<usize>>,
 }
 
 /// Undo and redo over the definition: graph edits, form edits and typing alike.
@@ -452,6 +459,9 @@ pub fn App() -> impl IntoView {
         selected_edge: RwSignal::new(None),
         history: StoredValue::new_local(History::default()),
         renaming: RwSignal::new(false),
+        group: RwSignal::new(Vec::new()),
+        catch_error: RwSignal::new("States.ALL".to_owned()),
+        dragging: RwSignal::new(None),
         link_notice: RwSignal::new(link_notice),
         test_cases: RwSignal::new(None),
     };
@@ -516,7 +526,10 @@ pub fn App() -> impl IntoView {
             <section class="pane graph-pane">
                 <RunControls />
                 <DesignBar />
-                <GraphView />
+                <div class="design-area">
+                    <Palette />
+                    <GraphView />
+                </div>
             </section>
             <section class="pane side-pane">
                 <Panels />

@@ -36,8 +36,12 @@ fn fire(element: &Element, kind: &str) {
         .unwrap();
 }
 
+/// A click as a mouse makes it (the graph reads its modifier keys).
 fn click(selector: &str) {
-    fire(&find(selector), "click");
+    let init = web_sys::MouseEventInit::new();
+    init.set_bubbles(true);
+    let event = web_sys::MouseEvent::new_with_mouse_event_init_dict("click", &init).unwrap();
+    find(selector).dispatch_event(&event).unwrap();
 }
 
 fn class_of(selector: &str) -> String {

@@ -5,6 +5,7 @@
 use leptos::prelude::*;
 use serde_json::Value;
 use stepwise_asl::edit::{self, palette::PALETTE, Place};
+use stepwise_graph::NodeKind;
 
 use crate::app::{use_playground, Playground};
 
@@ -23,20 +24,60 @@ fn apply(pg: Playground, edited: Result<String, String>) -> bool {
     }
 }
 
-/// Add palette entry `index`: on the selected transition, after the selected state, or at
-/// the machine's end when nothing is selected. The new state is selected.
-pub fn add_from_palette(pg: Playground, index: usize) {
+/// Where a new state goes.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Target {
+    /// On the selected transition, after the selected state, or at the machine's end.
+    Selection,
+    /// On the transition from one state to another.
+    Edge(String, String),
+    /// After a state, in its place in the flow.
+    After(String),
+    /// Before the state that starts its scope.
+    Before(String),
+    /// At the machine's end, unconnected (its start when it has no states).
+    Top,
+}
+
+/// Add palette entry `index` at `target`. The new state is selected.
+pub fn add_from_palette(pg: Playground, index: usize, target: Target) {
     let Some(entry) = PALETTE.get(index) else {
         return;
     };
+    let target = match target {
+        Target::Selection => match (
+            pg.selected_edge.get_untracked(),
+            pg.selected.get_untracked(),
+        ) {
+            (Some((from, to)), _) => Target::Edge(from, to),
+            (None, Some(after)) => Target::After(after),
+            (None, None) => Target::Top,
+        },
+        other => other,
+    };
+    // The drawing's Start and End nodes stand for a scope's StartAt and a state's End.
+    let target = match target {
+        Target::Edge(from, to) => {
+            let kind = |id: &str| {
+                pg.drawing.with_untracked(|d| {
+                    d.as_ref()
+                        .and_then(|d| d.nodes.iter().find(|n| n.id == id))
+                        .map(|n| n.kind)
+                })
+            };
+            match (kind(&from), kind(&to)) {
+                (Some(NodeKind::Start), _) => Target::Before(to),
+                (_, Some(NodeKind::End)) => Target::After(from),
+                _ => Target::Edge(from, to),
+            }
+        }
+        other => other,
+    };
     let text = pg.definition.get_untracked();
     let state = entry.state(entry.name);
-    let added = match (
-        pg.selected_edge.get_untracked(),
-        pg.selected.get_untracked(),
-    ) {
-        (Some((from, to)), _) => edit::insert_on_edge(&text, &from, &to, entry.name, &state),
-        (None, Some(after)) => {
+    let added = match &target {
+        Target::Edge(from, to) => edit::insert_on_edge(&text, from, to, entry.name, &state),
+        Target::After(after) => {
             match edit::add_state(&text, entry.name, &state, &Place::After(after.clone())) {
                 // A selection left over from an earlier text counts as none.
                 Err(e) if e == format!("There is no state \"{after}\".") => {
@@ -45,12 +86,49 @@ pub fn add_from_palette(pg: Playground, index: usize) {
                 other => other,
             }
         }
-        (None, None) => edit::add_state(&text, entry.name, &state, &Place::Top),
+        Target::Before(first) => {
+            edit::add_state(&text, entry.name, &state, &Place::Before(first.clone()))
+        }
+        Target::Selection | Target::Top => edit::add_state(&text, entry.name, &state, &Place::Top),
     };
     let name = added.as_ref().ok().map(|(_, name)| name.clone());
     if apply(pg, added.map(|(text, _)| text)) {
         pg.selected_edge.set(None);
+        pg.group.set(Vec::new());
         pg.selected.set(name);
+    }
+}
+
+/// What a new state from the palette would be added to, in words.
+pub fn palette_target(pg: Playground) -> String {
+    let label = |id: String| {
+        pg.drawing
+            .with(|d| {
+                d.as_ref()
+                    .and_then(|d| d.nodes.iter().find(|n| n.id == id))
+                    .map(|n| n.label.clone())
+            })
+            .unwrap_or(id)
+    };
+    match (pg.selected_edge.get(), pg.selected.get()) {
+        (Some((from, to)), _) => format!("Adds between {} and {}", label(from), label(to)),
+        (None, Some(name)) => format!("Adds after {name}"),
+        (None, None) => "Adds at the end".to_owned(),
+    }
+}
+
+/// Make `from` go to `to`: its Next (a rule, for a Choice), or with `catch`, a Catch of
+/// the chosen error.
+pub fn link(pg: Playground, from: &str, to: &str, catch: bool) {
+    let text = pg.definition.get_untracked();
+    let edited = if catch {
+        let error = pg.catch_error.get_untracked();
+        edit::add_catch(&text, from, to, Some(&error))
+    } else {
+        edit::connect(&text, from, to)
+    };
+    if apply(pg, edited) {
+        pg.selected.set(Some(from.to_owned()));
     }
 }
 
@@ -77,21 +155,31 @@ pub fn delete_selected(pg: Playground) {
     }
 }
 
-/// Wrap the selected state in a Parallel or a Map (`None`: unwrap the selected one); the
-/// wrapper, or the first state unwrapped, is selected.
+/// The states a wrap takes: the group picked together, or else the selected state.
+fn to_wrap(pg: Playground) -> Vec<String> {
+    let group = pg.group.get();
+    if group.len() > 1 {
+        group
+    } else {
+        pg.selected.get().into_iter().collect()
+    }
+}
+
+/// Wrap the selected states in a Parallel or a Map (`None`: unwrap the selected one); the
+/// wrapper is selected.
 fn wrap_selected(pg: Playground, wrapper: Option<edit::Wrapper>) {
-    let Some(name) = pg.selected.get_untracked() else {
-        return;
-    };
+    let names = untrack(move || to_wrap(pg));
     let text = pg.definition.get_untracked();
-    let (edited, now) = match wrapper {
-        Some(wrapper) => match edit::wrap_state(&text, &name, wrapper) {
+    let (edited, now) = match (wrapper, names.as_slice()) {
+        (_, []) => return,
+        (Some(wrapper), names) => match edit::wrap_states(&text, names, wrapper) {
             Ok((text, group)) => (Ok(text), Some(group)),
             Err(e) => (Err(e), None),
         },
-        None => (edit::unwrap_state(&text, &name), None),
+        (None, [name, ..]) => (edit::unwrap_state(&text, name), None),
     };
     if apply(pg, edited) {
+        pg.group.set(Vec::new());
         pg.selected.set(now);
     }
 }
@@ -111,39 +199,26 @@ pub fn DesignBar() -> impl IntoView {
             }
         }
     });
-    let target_select =
-        move |label: &'static str,
-              class: &'static str,
-              action: fn(&str, &str, &str) -> Result<String, String>| {
-            view! {
-                <select class=class aria-label=label disabled=move || selected().is_none() on:change=move |ev| {
-                    let target = event_target_value(&ev);
-                    if let (Some(from), false) = (pg.selected.get_untracked(), target.is_empty()) {
-                        let text = pg.definition.get_untracked();
-                        apply(pg, action(&text, &from, &target));
-                    }
-                    reset_select(&ev);
-                }>
-                    <option value="" selected>{label}</option>
-                    {move || names.get().into_iter().map(|n| view! { <option value=n.clone()>{n.clone()}</option> }).collect_view()}
-                </select>
-            }
-        };
-    view! {
-        <div class="design-bar" role="toolbar" aria-label="Design">
-            <select class="palette" aria-label="Add a state" on:change=move |ev| {
-                if let Ok(index) = event_target_value(&ev).parse::<usize>() {
-                    add_from_palette(pg, index);
+    let target_select = move |label: &'static str, class: &'static str, catch: bool| {
+        view! {
+            <select class=class aria-label=label disabled=move || selected().is_none() on:change=move |ev| {
+                let target = event_target_value(&ev);
+                if let (Some(from), false) = (pg.selected.get_untracked(), target.is_empty()) {
+                    link(pg, &from, &target, catch);
                 }
                 reset_select(&ev);
             }>
-                <option value="" selected>{move || match (pg.selected_edge.get(), selected()) {
-                    (Some((from, to)), _) => format!("Add a state between {from} and {to}…"),
-                    (None, Some(name)) => format!("Add a state after {name}…"),
-                    (None, None) => "Add a state…".to_owned(),
-                }}</option>
-                {PALETTE.iter().enumerate().map(|(i, e)| view! { <option value=i.to_string()>{e.label}</option> }).collect_view()}
+                <option value="" selected>{label}</option>
+                {move || names.get().into_iter().map(|n| view! { <option value=n.clone()>{n.clone()}</option> }).collect_view()}
             </select>
+        }
+    };
+    let wrap_count = move || match to_wrap(pg).len() {
+        0 | 1 => String::new(),
+        n => format!(" {n} states"),
+    };
+    view! {
+        <div class="design-bar" role="toolbar" aria-label="Design">
             {move || if pg.renaming.get() {
                 let current = pg.selected.get_untracked().unwrap_or_default();
                 view! {
@@ -163,12 +238,22 @@ pub fn DesignBar() -> impl IntoView {
             }}
             <button class="delete-state" disabled=move || selected().is_none() title="Delete the selected state (Delete)"
                 on:click=move |_| delete_selected(pg)>"Delete"</button>
-            {target_select("Go next to…", "connect", edit::connect)}
-            {target_select("Catch errors to…", "catch-to", |text, from, to| edit::add_catch(text, from, to, None))}
-            <button class="wrap-parallel" disabled=move || selected().is_none() title="Put the selected state in a Parallel branch"
-                on:click=move |_| wrap_selected(pg, Some(edit::Wrapper::Parallel))>"Wrap in Parallel"</button>
-            <button class="wrap-map" disabled=move || selected().is_none() title="Put the selected state in a Map"
-                on:click=move |_| wrap_selected(pg, Some(edit::Wrapper::Map))>"Wrap in Map"</button>
+            {target_select("Go next to…", "connect", false)}
+            {target_select("Catch errors to…", "catch-to", true)}
+            <input class="catch-error" list="catchable-errors" aria-label="Error a new Catch takes"
+                title="The error a new Catch takes (from the list, or your own)"
+                prop:value=move || pg.catch_error.get()
+                on:change=move |ev| {
+                    let error = event_target_value(&ev).trim().to_owned();
+                    pg.catch_error.set(if error.is_empty() { "States.ALL".to_owned() } else { error });
+                } />
+            <datalist id="catchable-errors">
+                {CATCHABLE.iter().map(|e| view! { <option value=*e></option> }).collect_view()}
+            </datalist>
+            <button class="wrap-parallel" disabled=move || selected().is_none() title="Put the selected states (Shift-click to pick several) in a Parallel branch"
+                on:click=move |_| wrap_selected(pg, Some(edit::Wrapper::Parallel))>{move || format!("Wrap{} in Parallel", wrap_count())}</button>
+            <button class="wrap-map" disabled=move || selected().is_none() title="Put the selected states (Shift-click to pick several) in a Map"
+                on:click=move |_| wrap_selected(pg, Some(edit::Wrapper::Map))>{move || format!("Wrap{} in Map", wrap_count())}</button>
             <button class="unwrap" disabled=move || selected().is_none() title="Put the states of the selected Parallel (one branch) or Map in its place"
                 on:click=move |_| wrap_selected(pg, None)>"Unwrap"</button>
             <button class="undo" title="Undo (Ctrl+Z)" on:click=move |_| pg.undo()>"Undo"</button>
@@ -176,6 +261,20 @@ pub fn DesignBar() -> impl IntoView {
         </div>
     }
 }
+
+/// Errors offered for a new Catch: AWS's own, and the Lambda errors AWS says to handle.
+const CATCHABLE: &[&str] = &[
+    "States.ALL",
+    "States.TaskFailed",
+    "States.Timeout",
+    "States.HeartbeatTimeout",
+    "States.Permissions",
+    "States.Runtime",
+    "States.DataLimitExceeded",
+    "States.ExceedToleratedFailureThreshold",
+    "Lambda.ServiceException",
+    "Lambda.TooManyRequestsException",
+];
 
 fn reset_select(ev: &web_sys::Event) {
     use wasm_bindgen::JsCast;

@@ -1,32 +1,80 @@
 //! The state graph from crates/graph, coloured by the execution at the trace's cursor.
 //! Pan by dragging, zoom with the wheel, Fit to see everything; click a state to select it
-//! (and put the editor's caret on its definition).
+//! (and put the editor's caret on its definition). After an edit the view stays where it
+//! was, moved with the states near its middle, and follows the selected state.
+
+use std::collections::HashMap;
 
 use leptos::prelude::*;
-use stepwise_engine::trace::{Snapshot, StateStatus};
-use stepwise_graph::layout::{LaidEdge, LaidNode};
-use stepwise_graph::{EdgeKind, NodeKind};
+use stepwise_engine::trace::Snapshot;
+use stepwise_graph::Layout;
 
-use crate::app::use_playground;
+use super::design::Target;
+use super::graph_parts::{GraphEdge, GraphNode, Link, Marks};
+use super::palette::drop_handlers;
+use crate::app::{use_playground, Lab, Tab};
 
-fn status_class(status: Option<&StateStatus>) -> &'static str {
-    match status {
-        Some(StateStatus::Active) => " status-active",
-        Some(StateStatus::Succeeded) => " status-succeeded",
-        Some(StateStatus::Failed) => " status-failed",
-        Some(StateStatus::Caught) => " status-caught",
-        Some(StateStatus::Retried) => " status-retried",
-        Some(StateStatus::Waiting) => " status-waiting",
-        None => "",
-    }
+/// The part of the drawing the pane shows: x, y, width, height.
+type ViewBox = (f64, f64, f64, f64);
+
+/// Where each node's middle was in the drawing last shown.
+type Places = HashMap<String, (f64, f64)>;
+
+fn places(drawing: &Layout) -> Places {
+    drawing
+        .nodes
+        .iter()
+        .map(|n| {
+            (
+                n.id.clone(),
+                (n.rect.center_x(), n.rect.y + n.rect.height / 2.0),
+            )
+        })
+        .collect()
 }
 
-fn points(edge: &LaidEdge) -> String {
-    edge.points
-        .iter()
-        .map(|p| format!("{:.1},{:.1}", p.x, p.y))
-        .collect::<Vec<_>>()
-        .join(" ")
+/// The view that shows all of `drawing` (small machines keep their natural size).
+fn fitted(drawing: &Layout) -> ViewBox {
+    let (width, height) = (drawing.width.max(640.0), drawing.height.max(480.0));
+    ((drawing.width - width) / 2.0, 0.0, width, height)
+}
+
+/// The view after the drawing changed from `before` to `now`: `None` when it is another
+/// machine (most states are new), else `view` moved by as much as the state nearest its
+/// middle moved, so what the user looked at stays in place.
+fn kept(view: ViewBox, before: &Places, now: &Places) -> Option<ViewBox> {
+    let common = now.keys().filter(|id| before.contains_key(*id)).count();
+    if common * 2 < before.len().max(now.len()) {
+        return None;
+    }
+    let middle = (view.0 + view.2 / 2.0, view.1 + view.3 / 2.0);
+    let distance = |(x, y): (f64, f64)| (x - middle.0).powi(2) + (y - middle.1).powi(2);
+    let anchor = now
+        .keys()
+        .filter_map(|id| Some((before.get(id)?, now.get(id)?)))
+        .min_by(|a, b| distance(*a.0).total_cmp(&distance(*b.0)));
+    let (dx, dy) = anchor.map_or((0.0, 0.0), |(old, new)| (new.0 - old.0, new.1 - old.1));
+    Some((view.0 + dx, view.1 + dy, view.2, view.3))
+}
+
+/// `view` moved just enough to show `rect` (with a margin, when there is room for it).
+fn showing(view: ViewBox, rect: &stepwise_graph::layout::Rect) -> ViewBox {
+    let axis = |start: f64, size: f64, low: f64, high: f64| {
+        let margin = ((size - (high - low)) / 2.0).clamp(0.0, 24.0);
+        if low - margin < start {
+            low - margin
+        } else if high + margin > start + size {
+            (high + margin - size).min(low - margin)
+        } else {
+            start
+        }
+    };
+    (
+        axis(view.0, view.2, rect.x, rect.right()),
+        axis(view.1, view.3, rect.y, rect.bottom()),
+        view.2,
+        view.3,
+    )
 }
 
 /// The graph pane.
@@ -34,22 +82,44 @@ fn points(edge: &LaidEdge) -> String {
 pub fn GraphView() -> impl IntoView {
     let pg = use_playground();
     let view_box = RwSignal::new((0.0f64, 0.0f64, 600.0f64, 400.0f64));
+    let svg_ref = NodeRef::<leptos::svg::Svg>::new();
     let fit = move || {
-        // Small machines keep their natural size instead of filling the pane.
         if let Some(d) = pg.drawing.get_untracked() {
-            let (width, height) = (d.width.max(640.0), d.height.max(480.0));
-            view_box.set(((d.width - width) / 2.0, 0.0, width, height));
+            view_box.set(fitted(&d));
         }
     };
-    // Fit whenever the drawing's size changes (a new or edited machine).
-    Effect::new(move |previous: Option<(f64, f64)>| {
-        let size = pg
-            .drawing
-            .with(|d| d.as_ref().map_or((0.0, 0.0), |d| (d.width, d.height)));
-        if previous != Some(size) {
-            fit();
-        }
-        size
+    // A new machine is fitted; an edited one keeps its view and follows the selection.
+    let shown = StoredValue::new(None::<Places>);
+    Effect::new(move |_| {
+        pg.drawing.with(|drawing| {
+            let Some(drawing) = drawing else { return };
+            let now = places(drawing);
+            let view = shown
+                .with_value(|before| {
+                    before
+                        .as_ref()
+                        .and_then(|b| kept(view_box.get_untracked(), b, &now))
+                })
+                .unwrap_or_else(|| fitted(drawing));
+            // A drawing that fits the view is shown whole.
+            let whole = stepwise_graph::layout::Rect {
+                x: 0.0,
+                y: 0.0,
+                width: drawing.width,
+                height: drawing.height,
+            };
+            let view = if drawing.width <= view.2 && drawing.height <= view.3 {
+                showing(view, &whole)
+            } else {
+                view
+            };
+            let selected = pg.selected.get_untracked();
+            let view = selected
+                .and_then(|name| drawing.nodes.iter().find(|n| n.id == name))
+                .map_or(view, |node| showing(view, &node.rect));
+            view_box.set(view);
+            shown.set_value(Some(now));
+        });
     });
     // What the trace says at the cursor (the engine reads the history; this only draws it).
     let at_cursor = Memo::new(move |_| {
@@ -59,11 +129,44 @@ pub fn GraphView() -> impl IntoView {
             })
         })
     });
-    let statuses = Memo::new(move |_| at_cursor.with(|s| s.statuses.clone()));
-    let taken = Memo::new(move |_| at_cursor.with(|s| s.transitions.clone()));
-    let progress = Memo::new(move |_| at_cursor.with(|s| s.map_progress.clone()));
+    // With the Resilience tab open, the states whose faults ended runs.
+    let weak = Memo::new(move |_| {
+        if pg.tab.get() != Tab::Resilience {
+            return Default::default();
+        }
+        pg.lab.with(|lab| match lab {
+            Lab::Done(report) => report
+                .states
+                .iter()
+                .filter(|s| s.ended_runs > 0)
+                .map(|s| s.name.clone())
+                .collect(),
+            _ => Default::default(),
+        })
+    });
+    let marks = Marks {
+        statuses: Memo::new(move |_| at_cursor.with(|s| s.statuses.clone())),
+        taken: Memo::new(move |_| at_cursor.with(|s| s.transitions.clone())),
+        progress: Memo::new(move |_| at_cursor.with(|s| s.map_progress.clone())),
+        weak,
+        linking: RwSignal::new(None::<Link>),
+    };
     let has_drawing = Memo::new(move |_| pg.drawing.with(Option::is_some));
-    let drag = RwSignal::new(None::<(i32, i32)>);
+    // Pixels of the pane per unit of the drawing, and where the drawing's origin is on the
+    // page (the svg scales its viewBox to meet the pane, centred across).
+    let to_drawing = move |client_x: i32, client_y: i32| {
+        let svg = svg_ref.get_untracked()?;
+        let pane = svg.get_bounding_client_rect();
+        let (x, y, w, h) = view_box.get_untracked();
+        let scale = (pane.width() / w).min(pane.height() / h);
+        let left = pane.left() + (pane.width() - w * scale) / 2.0;
+        Some((
+            x + (client_x as f64 - left) / scale,
+            y + (client_y as f64 - pane.top()) / scale,
+            scale,
+        ))
+    };
+    let panning = RwSignal::new(None::<(i32, i32)>);
     let on_wheel = move |ev: web_sys::WheelEvent| {
         ev.prevent_default();
         let factor = if ev.delta_y() > 0.0 { 1.15 } else { 1.0 / 1.15 };
@@ -76,203 +179,67 @@ pub fn GraphView() -> impl IntoView {
         });
     };
     let on_move = move |ev: web_sys::MouseEvent| {
-        if let Some((px, py)) = drag.get_untracked() {
+        if marks.linking.with_untracked(Option::is_some) {
+            if let Some((x, y, _)) = to_drawing(ev.client_x(), ev.client_y()) {
+                marks.linking.update(|l| {
+                    if let Some(l) = l {
+                        l.end = (x, y);
+                    }
+                });
+            }
+        } else if let Some((px, py)) = panning.get_untracked() {
             let (dx, dy) = (ev.client_x() - px, ev.client_y() - py);
-            drag.set(Some((ev.client_x(), ev.client_y())));
-            view_box.update(|(x, y, w, _)| {
-                let scale = *w / 800.0;
-                *x -= dx as f64 * scale;
-                *y -= dy as f64 * scale;
+            panning.set(Some((ev.client_x(), ev.client_y())));
+            let scale = to_drawing(0, 0).map_or(1.0, |(_, _, s)| s);
+            view_box.update(|(x, y, _, _)| {
+                *x -= dx as f64 / scale;
+                *y -= dy as f64 / scale;
             });
         }
     };
-    // With the Resilience tab open, the states whose faults ended runs.
-    let weak = Memo::new(move |_| {
-        if pg.tab.get() != crate::app::Tab::Resilience {
-            return std::collections::HashSet::new();
-        }
-        pg.lab.with(|lab| match lab {
-            crate::app::Lab::Done(report) => report
-                .states
-                .iter()
-                .filter(|s| s.ended_runs > 0)
-                .map(|s| s.name.clone())
-                .collect(),
-            _ => std::collections::HashSet::new(),
-        })
-    });
-    let node_view = move |node: LaidNode| {
-        let id = node.id.clone();
-        let id_for_class = id.clone();
-        let id_for_click = id.clone();
-        let r = node.rect;
-        let kind = match node.kind {
-            NodeKind::Start | NodeKind::End => "terminal",
-            NodeKind::State(t) => t.as_str(),
-        };
-        let class = move || {
-            let selected = pg
-                .selected
-                .with(|s| s.as_deref() == Some(id_for_class.as_str()));
-            format!(
-                "node type-{kind}{}{}{}{}",
-                if node.container { " container" } else { "" },
-                statuses.with(|s| status_class(s.get(&id_for_class))),
-                if selected { " selected" } else { "" },
-                if weak.with(|w| w.contains(&id_for_class)) {
-                    " weak"
-                } else {
-                    ""
-                }
-            )
-        };
-        let id_for_keys = id_for_click.clone();
-        let is_state = matches!(node.kind, NodeKind::State(_));
-        let on_key = move |ev: web_sys::KeyboardEvent| {
-            if !is_state {
-                return;
-            }
-            let key = ev.key();
-            let handled = match key.as_str() {
-                "Enter" | " " => {
-                    pg.selected_edge.set(None);
-                    pg.selected.set(Some(id_for_keys.clone()));
-                    pg.tab.set(crate::app::Tab::Inspector);
-                    true
-                }
-                "F2" => {
-                    pg.selected.set(Some(id_for_keys.clone()));
-                    pg.renaming.set(true);
-                    true
-                }
-                "Delete" | "Backspace" => {
-                    pg.selected.set(Some(id_for_keys.clone()));
-                    super::design::delete_selected(pg);
-                    true
-                }
-                _ => false,
-            };
-            if handled {
-                ev.prevent_default();
-            }
-        };
-        let id_for_rename = id_for_click.clone();
-        let rename = move |_| {
-            if is_state {
-                pg.selected.set(Some(id_for_rename.clone()));
-                pg.renaming.set(true);
-            }
-        };
-        let label_text = format!("{} ({kind})", node.label);
-        let select = move |ev: web_sys::MouseEvent| {
-            ev.stop_propagation();
-            if matches!(node.kind, NodeKind::State(_)) {
-                pg.selected_edge.set(None);
-                pg.selected.set(Some(id_for_click.clone()));
-                if let Some(offset) = pg
-                    .analysis
-                    .with_untracked(|a| a.state_offset(&id_for_click))
-                {
-                    pg.jump_to.set(Some(offset));
-                }
-                pg.tab.set(crate::app::Tab::Inspector);
-            }
-        };
-        let rx = match node.kind {
-            NodeKind::Start | NodeKind::End => r.height / 2.0,
-            NodeKind::State(stepwise_asl::model::StateType::Choice) => 16.0,
-            _ => 6.0,
-        };
-        let label_y = if node.container {
-            r.y + 18.0
-        } else {
-            r.y + r.height / 2.0
-        };
-        let label_x = if node.container {
-            r.x + 10.0
-        } else {
-            r.center_x()
-        };
-        let anchor = if node.container { "start" } else { "middle" };
-        let progress_id = id.clone();
-        view! {
-            <g class=class data-id=id on:click=select on:dblclick=rename on:keydown=on_key
-                tabindex=if is_state { "0" } else { "-1" } role="button" aria-label=label_text>
-                <title>{format!("{} ({kind})", node.label)}</title>
-                <rect x=r.x y=r.y width=r.width height=r.height rx=rx></rect>
-                <text x=label_x y=label_y text-anchor=anchor dominant-baseline="central">{node.label.clone()}</text>
-                {move || progress.with(|p| p.get(&progress_id).map(|(done, total)| view! {
-                    <text class="progress" x=r.right() - 10.0 y=r.y + 18.0 text-anchor="end">{format!("{done}/{total}")}</text>
-                }))}
-            </g>
-        }
+    let stop = move || {
+        panning.set(None);
+        marks.linking.set(None);
     };
-    let edge_view = move |edge: LaidEdge| {
-        let pair = (edge.from.clone(), edge.to.clone());
-        let (data_from, data_to) = pair.clone();
-        let kind = match edge.kind {
-            EdgeKind::Catch => "catch",
-            EdgeKind::Choice => "choice",
-            EdgeKind::Default => "default",
-            EdgeKind::Next => "next",
-        };
-        let class = move || {
-            format!(
-                "edge {kind}{}",
-                if taken.with(|t| t.contains(&pair)) {
-                    " taken"
-                } else {
-                    ""
-                }
-            )
-        };
-        let ends = (data_from.clone(), data_to.clone());
-        let chosen = ends.clone();
-        let select_edge = move |ev: web_sys::MouseEvent| {
-            ev.stop_propagation();
-            pg.selected.set(None);
-            pg.selected_edge.set(Some(ends.clone()));
-        };
-        let class = move || {
-            let chosen = pg.selected_edge.with(|e| e.as_ref() == Some(&chosen));
-            format!("{}{}", class(), if chosen { " selected" } else { "" })
-        };
-        view! {
-            <g class=class data-id=edge.id.clone() data-from=data_from data-to=data_to on:click=select_edge>
-                <polyline points=points(&edge) marker-end="url(#arrowhead)"></polyline>
-                {edge.label.map(|l| view! {
-                    <rect class="edge-label-bg" x=l.rect.x y=l.rect.y width=l.rect.width height=l.rect.height rx="3"></rect>
-                    <text class="edge-label" x=l.rect.center_x() y=l.rect.y + l.rect.height / 2.0 text-anchor="middle" dominant-baseline="central">{l.text}</text>
-                })}
-            </g>
-        }
-    };
+    let on_background = RwSignal::new(false);
+    let (drag_over, drop) = drop_handlers(|| Target::Top, on_background);
     view! {
-        <div class="graph" tabindex="-1" on:keydown=move |ev: web_sys::KeyboardEvent| {
+        <div class="graph" class:drop-target=move || on_background.get() tabindex="-1"
+            on:keydown=move |ev: web_sys::KeyboardEvent| {
                 if let Some(undo) = super::editor::undo_key(&ev) {
                     ev.prevent_default();
                     if undo { pg.undo() } else { pg.redo() }
+                } else if ev.key() == "Escape" {
+                    stop();
+                    pg.group.set(Vec::new());
                 }
             }
-             on:click=move |_| pg.selected_edge.set(None)
-             on:wheel=on_wheel on:mousemove=on_move on:mouseup=move |_| drag.set(None) on:mouseleave=move |_| drag.set(None)
-             on:mousedown=move |ev: web_sys::MouseEvent| drag.set(Some((ev.client_x(), ev.client_y())))>
+            on:click=move |_| pg.selected_edge.set(None)
+            on:dragover=drag_over on:drop=drop on:dragleave=move |_| on_background.set(false)
+            on:wheel=on_wheel on:mousemove=on_move on:mouseup=move |_| stop() on:mouseleave=move |_| stop()
+            on:mousedown=move |ev: web_sys::MouseEvent| panning.set(Some((ev.client_x(), ev.client_y())))>
             <button class="fit" on:click=move |_| fit() title="Fit the drawing to the pane">"Fit"</button>
             {move || if has_drawing.get() {
                 view! {
-                    <svg class="state-graph" viewBox=move || { let (x, y, w, h) = view_box.get(); format!("{x} {y} {w} {h}") } preserveAspectRatio="xMidYMin meet">
+                    <svg class="state-graph" node_ref=svg_ref viewBox=move || { let (x, y, w, h) = view_box.get(); format!("{x} {y} {w} {h}") } preserveAspectRatio="xMidYMin meet">
                         <defs>
                             <marker id="arrowhead" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
                                 <path d="M0,0 L10,5 L0,10 z"></path>
                             </marker>
                         </defs>
                         // Keyed by geometry: while typing, unchanged parts of the drawing keep their DOM.
-                        <For each=move || laid(pg.drawing, |d| d.nodes.iter().filter(|n| n.container).cloned().collect()) key=|n| format!("{}{:?}", n.id, n.rect) children=node_view />
+                        <For each=move || laid(pg.drawing, |d| d.nodes.iter().filter(|n| n.container).cloned().collect()) key=|n| format!("{}{:?}", n.id, n.rect)
+                            children=move |node| view! { <GraphNode node marks /> } />
                         <For each=move || laid(pg.drawing, |d| d.scopes.clone()) key=|s| format!("{}{:?}", s.id, s.rect) children=|s| view! {
                             <rect class="scope" x=s.rect.x y=s.rect.y width=s.rect.width height=s.rect.height rx="6"></rect>
                         } />
-                        <For each=move || laid(pg.drawing, |d| d.edges.clone()) key=|e| format!("{}{:?}{:?}", e.id, e.points, e.label) children=edge_view />
-                        <For each=move || laid(pg.drawing, |d| d.nodes.iter().filter(|n| !n.container).cloned().collect()) key=|n| format!("{}{:?}", n.id, n.rect) children=node_view />
+                        <For each=move || laid(pg.drawing, |d| d.edges.clone()) key=|e| format!("{}{:?}{:?}", e.id, e.points, e.label)
+                            children=move |edge| view! { <GraphEdge edge marks /> } />
+                        <For each=move || laid(pg.drawing, |d| d.nodes.iter().filter(|n| !n.container).cloned().collect()) key=|n| format!("{}{:?}", n.id, n.rect)
+                            children=move |node| view! { <GraphNode node marks /> } />
+                        {move || marks.linking.get().map(|l| view! {
+                            <line class=if l.catch { "linking catch" } else { "linking" } x1=l.start.0 y1=l.start.1 x2=l.end.0 y2=l.end.1></line>
+                        })}
                     </svg>
                 }.into_any()
             } else {
@@ -283,9 +250,58 @@ pub fn GraphView() -> impl IntoView {
 }
 
 /// A part of the current drawing (empty while there is none).
-fn laid<T>(
-    drawing: Memo<Option<stepwise_graph::Layout>>,
-    part: impl Fn(&stepwise_graph::Layout) -> Vec<T>,
-) -> Vec<T> {
+fn laid<T>(drawing: Memo<Option<Layout>>, part: impl Fn(&Layout) -> Vec<T>) -> Vec<T> {
     drawing.with(|d| d.as_ref().map(part).unwrap_or_default())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[wasm_bindgen_test::wasm_bindgen_test]
+    fn an_edited_drawing_keeps_the_view_on_the_states_it_showed() {
+        let before: Places = [
+            ("A", (100.0, 50.0)),
+            ("B", (100.0, 150.0)),
+            ("C", (100.0, 250.0)),
+        ]
+        .map(|(id, at)| (id.to_owned(), at))
+        .into();
+        // A state inserted above B: B and C move down, and the view with B.
+        let mut now = before.clone();
+        now.insert("New".into(), (100.0, 150.0));
+        now.insert("B".into(), (100.0, 250.0));
+        now.insert("C".into(), (100.0, 350.0));
+        assert_eq!(
+            kept((0.0, 100.0, 200.0, 100.0), &before, &now),
+            Some((0.0, 200.0, 200.0, 100.0))
+        );
+        // Another machine is fitted anew.
+        let other: Places = [("X", (1.0, 1.0)), ("Y", (2.0, 2.0))]
+            .map(|(id, at)| (id.to_owned(), at))
+            .into();
+        assert_eq!(kept((0.0, 0.0, 10.0, 10.0), &before, &other), None);
+    }
+
+    #[wasm_bindgen_test::wasm_bindgen_test]
+    fn the_view_moves_just_enough_to_show_a_state() {
+        let rect = stepwise_graph::layout::Rect {
+            x: 500.0,
+            y: 40.0,
+            width: 100.0,
+            height: 30.0,
+        };
+        assert_eq!(
+            showing((0.0, 0.0, 400.0, 300.0), &rect),
+            (224.0, 0.0, 400.0, 300.0)
+        );
+        assert_eq!(
+            showing((480.0, 0.0, 400.0, 300.0), &rect),
+            (476.0, 0.0, 400.0, 300.0)
+        );
+        assert_eq!(
+            showing((300.0, 0.0, 400.0, 300.0), &rect),
+            (300.0, 0.0, 400.0, 300.0)
+        );
+    }
 }

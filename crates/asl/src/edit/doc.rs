@@ -148,6 +148,25 @@ impl<'t> Doc<'t> {
         edits.replace(Span::new(end, end), format!("{separator}{entry}"));
     }
 
+    /// Add the member `key: value` right before the member at `before` (a pointer).
+    pub(super) fn insert_member_before(
+        &self,
+        edits: &mut Edits,
+        before: &str,
+        key: &str,
+        value: &Value,
+    ) {
+        let parent = &before[..before.rfind('/').unwrap_or(0)];
+        let indent = self.member_indent(parent);
+        let start = self.spans.key_span(before).start;
+        let entry = format!("{}: {}", json!(key), self.written(value, indent.as_deref()));
+        let separator = match &indent {
+            Some(indent) => format!(",\n{indent}"),
+            None => ", ".to_owned(),
+        };
+        edits.replace(Span::new(start, start), format!("{entry}{separator}"));
+    }
+
     /// Remove the member at `pointer`, with its comma (and its line, when it has one).
     pub(super) fn remove_member(&self, edits: &mut Edits, pointer: &str) {
         let span = self.member_span(pointer);
@@ -273,4 +292,9 @@ pub(super) fn fresh_name(doc: &Doc, wanted: &str) -> String {
         })
         .find(|name| doc.state(name).is_err())
         .unwrap_or_else(|| wanted.to_owned())
+}
+
+/// The pointer of the scope (machine, branch or processor) a state's pointer is in.
+pub(super) fn scope_of(state: &str) -> &str {
+    state.rsplitn(3, '/').nth(2).unwrap_or("")
 }

@@ -20,6 +20,9 @@ impl Entry {
     }
 }
 
+/// How many entries, from the first, are the plain state types (the rest call services).
+pub const STATE_TYPES: usize = 8;
+
 /// Every entry, state types first.
 pub const PALETTE: &[Entry] = &[
     Entry {

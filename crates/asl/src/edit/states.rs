@@ -5,7 +5,7 @@
 
 use serde_json::{json, Map, Value};
 
-use super::doc::{collect_references, fresh_name, single_successor, Doc, Edits};
+use super::doc::{collect_references, fresh_name, scope_of, single_successor, Doc, Edits};
 use crate::json::child_pointer;
 use crate::source::Span;
 
@@ -14,6 +14,8 @@ use crate::source::Span;
 pub enum Place {
     /// After this state: it takes the state's place in the flow (its Next, or its End).
     After(String),
+    /// Before this state, which starts its scope: the new state starts the scope instead.
+    Before(String),
     /// At the end of the machine's own States, unconnected (or as its start when empty).
     Top,
 }
@@ -68,6 +70,26 @@ pub fn add_state(
             }
             doc.set_member(&mut edits, &pointer, "Next", &json!(name));
             doc.insert_member_after(&mut edits, &pointer, &name, &Value::Object(state));
+        }
+        Place::Before(first) => {
+            let pointer = doc.state(first)?;
+            let start = format!("{}/StartAt", scope_of(&pointer));
+            if doc.at(&start).and_then(Value::as_str) != Some(first) {
+                return Err(format!("\"{first}\" does not start its scope."));
+            }
+            match state.get("Type").and_then(Value::as_str) {
+                Some("Choice") => point_choice_at(&mut state, first),
+                Some("Succeed" | "Fail") => {
+                    return Err(
+                        "A Succeed or Fail state ends the machine: it cannot come first.".into(),
+                    )
+                }
+                _ => {
+                    state.insert("Next".into(), json!(first));
+                }
+            }
+            edits.replace(doc.spans.value_span(&start), json!(name).to_string());
+            doc.insert_member_before(&mut edits, &pointer, &name, &Value::Object(state));
         }
         Place::Top => {
             if !terminal {
@@ -456,6 +478,45 @@ mod tests {
             add_state("StartAt: A\n", "B", &json!({"Type": "Pass"}), &Place::Top)
                 .unwrap_err()
                 .contains("YAML")
+        );
+    }
+
+    #[test]
+    fn a_state_added_before_a_scope_s_first_starts_the_scope() {
+        let (text, name) = add_state(
+            MACHINE,
+            "Prepare",
+            &json!({"Type": "Pass"}),
+            &Place::Before("A".into()),
+        )
+        .unwrap();
+        valid(&text);
+        let value: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(value["StartAt"], name.as_str());
+        assert_eq!(value["States"][&name]["Next"], "A");
+        assert!(
+            text.contains("  \"States\": {\n    \"Prepare\": {\n      \"Type\": \"Pass\",\n      \"Next\": \"A\"\n    },\n    \"A\": {"),
+            "{text}"
+        );
+        let (nested, _) = add_state(
+            MACHINE,
+            "Setup",
+            &json!({"Type": "Wait", "Seconds": 1}),
+            &Place::Before("Inner".into()),
+        )
+        .unwrap();
+        valid(&nested);
+        let value: Value = serde_json::from_str(&nested).unwrap();
+        assert_eq!(value["States"]["C"]["Branches"][0]["StartAt"], "Setup");
+        assert_eq!(
+            add_state(
+                MACHINE,
+                "X",
+                &json!({"Type": "Pass"}),
+                &Place::Before("B".into())
+            )
+            .unwrap_err(),
+            "\"B\" does not start its scope."
         );
     }
 }

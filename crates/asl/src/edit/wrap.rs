@@ -2,7 +2,7 @@
 
 use serde_json::{json, Map, Value};
 
-use super::doc::{fresh_name, Doc, Edits};
+use super::doc::{fresh_name, scope_of, Doc, Edits};
 
 /// What a state can be wrapped in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -195,11 +195,6 @@ pub fn wrap_states(
         text = edits.apply(&text);
     }
     Ok((text, group))
-}
-
-/// The pointer of the scope (machine, branch or processor) a state's pointer is in.
-fn scope_of(state: &str) -> &str {
-    state.rsplitn(3, '/').nth(2).unwrap_or("")
 }
 
 /// Unwrap a Parallel with one branch, or a Map: its states take its place in its scope,

@@ -1,0 +1,320 @@
+//! One state and one transition of the drawn graph: how each looks at the trace's cursor,
+//! and what it does when clicked, dragged from or dropped on.
+
+use std::collections::{BTreeMap, HashSet};
+
+use leptos::prelude::*;
+use stepwise_asl::model::StateType;
+use stepwise_engine::trace::StateStatus;
+use stepwise_graph::layout::{LaidEdge, LaidNode};
+use stepwise_graph::{EdgeKind, NodeKind};
+
+use super::design::{delete_selected, link, Target};
+use super::palette::drop_handlers;
+use crate::app::{use_playground, Playground, Tab};
+
+/// What the graph marks on its parts: the trace at the cursor, the lab's weak states, and
+/// a connection being dragged.
+#[derive(Clone, Copy)]
+pub struct Marks {
+    pub statuses: Memo<BTreeMap<String, StateStatus>>,
+    pub taken: Memo<Vec<(String, String)>>,
+    pub progress: Memo<BTreeMap<String, (usize, usize)>>,
+    pub weak: Memo<HashSet<String>>,
+    pub linking: RwSignal<Option<Link>>,
+}
+
+/// A connection being dragged from a state's handle (in the drawing's coordinates).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Link {
+    /// The state it starts from.
+    pub from: String,
+    /// A Catch (from the catch handle), else a Next.
+    pub catch: bool,
+    /// Where it starts.
+    pub start: (f64, f64),
+    /// Where the pointer is.
+    pub end: (f64, f64),
+}
+
+fn status_class(status: Option<&StateStatus>) -> &'static str {
+    match status {
+        Some(StateStatus::Active) => " status-active",
+        Some(StateStatus::Succeeded) => " status-succeeded",
+        Some(StateStatus::Failed) => " status-failed",
+        Some(StateStatus::Caught) => " status-caught",
+        Some(StateStatus::Retried) => " status-retried",
+        Some(StateStatus::Waiting) => " status-waiting",
+        None => "",
+    }
+}
+
+/// Select `name` alone, or with Shift/Ctrl/Cmd, add it to (or take it from) the group picked
+/// together.
+fn pick(pg: Playground, name: &str, together: bool) {
+    pg.selected_edge.set(None);
+    if together {
+        pg.group.update(|group| {
+            if group.is_empty() {
+                group.extend(pg.selected.get_untracked());
+            }
+            match group.iter().position(|n| n == name) {
+                Some(i) => {
+                    group.remove(i);
+                }
+                None => group.push(name.to_owned()),
+            }
+        });
+    } else {
+        pg.group.set(Vec::new());
+    }
+    pg.selected.set(Some(name.to_owned()));
+}
+
+/// One node: a state, a container, or a scope's Start or End.
+#[component]
+pub fn GraphNode(node: LaidNode, marks: Marks) -> impl IntoView {
+    let pg = use_playground();
+    let id = node.id.clone();
+    let r = node.rect;
+    let state_type = match node.kind {
+        NodeKind::State(t) => Some(t),
+        _ => None,
+    };
+    let kind = state_type.map_or("terminal", StateType::as_str);
+    let dropped_on = RwSignal::new(false);
+    let class = {
+        let id = id.clone();
+        move || {
+            let selected = pg.selected.with(|s| s.as_deref() == Some(id.as_str()));
+            format!(
+                "node type-{kind}{}{}{}{}{}{}",
+                if node.container { " container" } else { "" },
+                marks.statuses.with(|s| status_class(s.get(&id))),
+                if selected { " selected" } else { "" },
+                if pg.group.with(|g| g.contains(&id)) {
+                    " grouped"
+                } else {
+                    ""
+                },
+                if marks.weak.with(|w| w.contains(&id)) {
+                    " weak"
+                } else {
+                    ""
+                },
+                if dropped_on.get() { " drop-target" } else { "" },
+            )
+        }
+    };
+    let on_key = {
+        let id = id.clone();
+        move |ev: web_sys::KeyboardEvent| {
+            if state_type.is_none() {
+                return;
+            }
+            let handled = match ev.key().as_str() {
+                "Enter" | " " => {
+                    pick(pg, &id, ev.shift_key());
+                    pg.tab.set(Tab::Inspector);
+                    true
+                }
+                "F2" => {
+                    pick(pg, &id, false);
+                    pg.renaming.set(true);
+                    true
+                }
+                "Delete" | "Backspace" => {
+                    pick(pg, &id, false);
+                    delete_selected(pg);
+                    true
+                }
+                _ => false,
+            };
+            if handled {
+                ev.prevent_default();
+            }
+        }
+    };
+    let rename = {
+        let id = id.clone();
+        move |_| {
+            if state_type.is_some() {
+                pick(pg, &id, false);
+                pg.renaming.set(true);
+            }
+        }
+    };
+    let select = {
+        let id = id.clone();
+        move |ev: web_sys::MouseEvent| {
+            ev.stop_propagation();
+            if state_type.is_none() {
+                return;
+            }
+            pick(pg, &id, ev.shift_key() || ev.ctrl_key() || ev.meta_key());
+            if let Some(offset) = pg.analysis.with_untracked(|a| a.state_offset(&id)) {
+                pg.jump_to.set(Some(offset));
+            }
+            pg.tab.set(Tab::Inspector);
+        }
+    };
+    // The end of a connection dragged from another state's handle.
+    let link_here = {
+        let id = id.clone();
+        move |ev: web_sys::MouseEvent| {
+            if let (Some(started), Some(_)) = (marks.linking.get_untracked(), state_type) {
+                ev.stop_propagation();
+                marks.linking.set(None);
+                if started.from != id {
+                    link(pg, &started.from, &id, started.catch);
+                }
+            }
+        }
+    };
+    let (drag_over, drop) = {
+        let id = id.clone();
+        let target = move || match state_type {
+            Some(_) => Target::After(id.clone()),
+            None => Target::Top,
+        };
+        drop_handlers(target, dropped_on)
+    };
+    let handle = {
+        let id = id.clone();
+        move |catch: bool, (x, y): (f64, f64)| {
+            let from = id.clone();
+            let (class, title) = if catch {
+                (
+                    "handle catch-handle",
+                    format!("Drag to the state {from} goes to on an error"),
+                )
+            } else {
+                (
+                    "handle next-handle",
+                    format!("Drag to the state {from} goes to next"),
+                )
+            };
+            view! {
+                <circle class=class cx=x cy=y r="5" data-from=from.clone()
+                    on:mousedown=move |ev: web_sys::MouseEvent| {
+                        ev.stop_propagation();
+                        ev.prevent_default();
+                        marks.linking.set(Some(Link { from: from.clone(), catch, start: (x, y), end: (x, y) }));
+                    }>
+                    <title>{title}</title>
+                </circle>
+            }
+        }
+    };
+    // An embedded graph is for reading: it has no handles.
+    let editable = !crate::app::is_embedded();
+    let goes_on = editable
+        && !matches!(
+            state_type,
+            None | Some(StateType::Succeed | StateType::Fail)
+        );
+    let catches = editable
+        && matches!(
+            state_type,
+            Some(StateType::Task | StateType::Parallel | StateType::Map)
+        );
+    let rx = match node.kind {
+        NodeKind::Start | NodeKind::End => r.height / 2.0,
+        NodeKind::State(StateType::Choice) => 16.0,
+        _ => 6.0,
+    };
+    let (label_x, label_y, anchor) = if node.container {
+        (r.x + 10.0, r.y + 18.0, "start")
+    } else {
+        (r.center_x(), r.y + r.height / 2.0, "middle")
+    };
+    let label_text = format!("{} ({kind})", node.label);
+    let progress_id = id.clone();
+    let title = label_text.clone();
+    view! {
+        <g class=class data-id=id on:click=select on:dblclick=rename on:keydown=on_key
+            on:mouseup=link_here on:dragover=drag_over on:drop=drop
+            on:dragleave=move |_| dropped_on.set(false)
+            tabindex=if state_type.is_some() { "0" } else { "-1" } role="button" aria-label=label_text.clone()>
+            <title>{title}</title>
+            <rect x=r.x y=r.y width=r.width height=r.height rx=rx></rect>
+            <text x=label_x y=label_y text-anchor=anchor dominant-baseline="central">{node.label.clone()}</text>
+            {move || marks.progress.with(|p| p.get(&progress_id).map(|(done, total)| view! {
+                <text class="progress" x=r.right() - 10.0 y=r.y + 18.0 text-anchor="end">{format!("{done}/{total}")}</text>
+            }))}
+            {goes_on.then(|| handle(false, (r.center_x(), r.bottom())))}
+            {catches.then(|| handle(true, (r.right(), r.y + r.height / 2.0)))}
+        </g>
+    }
+}
+
+fn points(edge: &LaidEdge) -> String {
+    edge.points
+        .iter()
+        .map(|p| format!("{:.1},{:.1}", p.x, p.y))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// One transition: click it to select it (a new state goes there), or drop a palette entry
+/// on it.
+#[component]
+pub fn GraphEdge(edge: LaidEdge, marks: Marks) -> impl IntoView {
+    let pg = use_playground();
+    let ends = (edge.from.clone(), edge.to.clone());
+    let kind = match edge.kind {
+        EdgeKind::Catch => "catch",
+        EdgeKind::Choice => "choice",
+        EdgeKind::Default => "default",
+        EdgeKind::Next => "next",
+    };
+    let dropped_on = RwSignal::new(false);
+    let class = {
+        let ends = ends.clone();
+        move || {
+            format!(
+                "edge {kind}{}{}{}",
+                if marks.taken.with(|t| t.contains(&ends)) {
+                    " taken"
+                } else {
+                    ""
+                },
+                if pg.selected_edge.with(|e| e.as_ref() == Some(&ends)) {
+                    " selected"
+                } else {
+                    ""
+                },
+                if dropped_on.get() { " drop-target" } else { "" },
+            )
+        }
+    };
+    let select = {
+        let ends = ends.clone();
+        move |ev: web_sys::MouseEvent| {
+            ev.stop_propagation();
+            pg.selected.set(None);
+            pg.group.set(Vec::new());
+            pg.selected_edge.set(Some(ends.clone()));
+        }
+    };
+    let (drag_over, drop) = {
+        let ends = ends.clone();
+        drop_handlers(
+            move || Target::Edge(ends.0.clone(), ends.1.clone()),
+            dropped_on,
+        )
+    };
+    let points = points(&edge);
+    view! {
+        <g class=class data-id=edge.id.clone() data-from=ends.0.clone() data-to=ends.1.clone() on:click=select
+            on:dragover=drag_over on:drop=drop on:dragleave=move |_| dropped_on.set(false)>
+            // A wide, unpainted line: a transition is easy to hit.
+            <polyline class="hit" points=points.clone()></polyline>
+            <polyline points=points marker-end="url(#arrowhead)"></polyline>
+            {edge.label.map(|l| view! {
+                <rect class="edge-label-bg" x=l.rect.x y=l.rect.y width=l.rect.width height=l.rect.height rx="3"></rect>
+                <text class="edge-label" x=l.rect.center_x() y=l.rect.y + l.rect.height / 2.0 text-anchor="middle" dominant-baseline="central">{l.text}</text>
+            })}
+        </g>
+    }
+}

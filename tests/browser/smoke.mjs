@@ -583,6 +583,19 @@ await check('the first three states of the Order Processing Workflow are built o
   if (group.Next !== 'Fail' || Object.keys(group.Branches[0].States).join() !== 'Pay,Pass' || group.Branches[0].States.Pass.End !== true) throw new Error(`grouped: ${JSON.stringify(grouped)}`);
   if ((await text('.verdict')) !== 'valid') throw new Error('the grouped machine is not valid');
   await page.screenshot({ path: join(shots, 'grouped.png') });
+  // The form checks what is typed before it lands in the text: a rule going nowhere is
+  // reported at once, and the text changes only when the field is left with valid JSON.
+  await page.click('g.node[data-id="CheckValidation"]');
+  const choices = 'form.state-form textarea[aria-label="Choices"]';
+  const beforeTyping = await definition();
+  await page.fill(choices, '[{"Variable": "$.x", "IsPresent": true, "Next": "Nowhere"}]');
+  await page.waitForFunction(() => [...document.querySelectorAll('.form-findings li.error')].some((li) => li.textContent.includes('Nowhere')));
+  if ((await definition()) !== beforeTyping) throw new Error('the text changed while the field was being typed');
+  await page.screenshot({ path: join(shots, 'form-check.png') });
+  await page.fill(choices, '[{"Variable": "$.x", "IsPresent": true, "Next": "Fail"}]');
+  await page.press(choices, 'Tab');
+  await page.waitForFunction(() => JSON.parse(document.querySelector('textarea.definition').value).States.CheckValidation.Choices.length === 1);
+  if (await page.locator('.form-findings li.error').count()) throw new Error(`errors left: ${await text('.form-findings')}`);
 });
 
 await check('the documentation page embeds three runnable playgrounds that size themselves (served from a sub-path)', async () => {

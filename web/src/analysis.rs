@@ -6,6 +6,23 @@ use stepwise_asl::model::StateMachine;
 use stepwise_asl::{load, Diagnostic, LoadOptions, MachineType};
 use stepwise_graph::{build, layout, Layout, Style};
 
+/// How the playground loads a definition: with the `${Name}` values given (blank ones stay
+/// placeholders), linted as a `machine_type` state machine.
+pub fn load_options(
+    substitutions: &BTreeMap<String, String>,
+    machine_type: MachineType,
+) -> LoadOptions {
+    LoadOptions {
+        substitutions: substitutions
+            .iter()
+            .filter(|(_, value)| !value.is_empty())
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect(),
+        machine_type,
+        ..LoadOptions::default()
+    }
+}
+
 /// One analysis of one definition text.
 #[derive(Debug, Clone)]
 pub struct Analysis {
@@ -43,15 +60,7 @@ impl Analysis {
         substitutions: &BTreeMap<String, String>,
         machine_type: MachineType,
     ) -> Self {
-        let options = LoadOptions {
-            substitutions: substitutions
-                .iter()
-                .filter(|(_, value)| !value.is_empty())
-                .map(|(k, v)| (k.clone(), v.clone()))
-                .collect(),
-            machine_type,
-            ..LoadOptions::default()
-        };
+        let options = load_options(substitutions, machine_type);
         let loaded = load(text, &options);
         let drawing = loaded
             .machine

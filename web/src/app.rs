@@ -390,6 +390,14 @@ impl Playground {
         machine_type(self.express.get_untracked())
     }
 
+    /// How the definition is loaded now (substitutions and type), for edits to check with.
+    pub fn load_options_untracked(&self) -> stepwise_asl::LoadOptions {
+        crate::analysis::load_options(
+            &self.substitutions.get_untracked(),
+            self.machine_type_untracked(),
+        )
+    }
+
     /// Forget the run.
     pub fn reset(&self) {
         self.playing.set(false);

@@ -3,14 +3,13 @@
 //! computes (`stepwise_asl::edit`), applied as one undo step.
 
 use leptos::prelude::*;
-use serde_json::Value;
 use stepwise_asl::edit::{self, palette::PALETTE, Place};
 use stepwise_graph::NodeKind;
 
 use crate::app::{use_playground, Playground};
 
 /// Apply an edit, or say why it cannot be made.
-fn apply(pg: Playground, edited: Result<String, String>) -> bool {
+pub fn apply(pg: Playground, edited: Result<String, String>) -> bool {
     match edited {
         Ok(text) => {
             pg.edit(text);
@@ -283,120 +282,5 @@ fn reset_select(ev: &web_sys::Event) {
         .and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok())
     {
         select.set_value("");
-    }
-}
-
-/// The fields a state of each type has in the form: (field, label, kind).
-fn fields(state_type: &str) -> Vec<(&'static str, &'static str, FieldKind)> {
-    let mut out = vec![("Comment", "Comment", FieldKind::Text)];
-    match state_type {
-        "Task" => out.extend([
-            ("Resource", "Resource", FieldKind::Text),
-            ("Parameters", "Parameters (JSON)", FieldKind::Json),
-            ("ResultPath", "ResultPath", FieldKind::Text),
-            ("TimeoutSeconds", "TimeoutSeconds", FieldKind::Number),
-            ("HeartbeatSeconds", "HeartbeatSeconds", FieldKind::Number),
-        ]),
-        "Pass" => out.extend([
-            ("Parameters", "Parameters (JSON)", FieldKind::Json),
-            ("Result", "Result (JSON)", FieldKind::Json),
-            ("ResultPath", "ResultPath", FieldKind::Text),
-        ]),
-        "Wait" => out.push(("Seconds", "Seconds", FieldKind::Number)),
-        "Fail" => out.extend([
-            ("Error", "Error", FieldKind::Text),
-            ("Cause", "Cause", FieldKind::Text),
-        ]),
-        "Map" => out.extend([
-            ("ItemsPath", "ItemsPath", FieldKind::Text),
-            ("MaxConcurrency", "MaxConcurrency", FieldKind::Number),
-        ]),
-        _ => {}
-    }
-    if !matches!(state_type, "Fail" | "Succeed" | "Choice") {
-        out.extend([
-            ("InputPath", "InputPath", FieldKind::Text),
-            ("OutputPath", "OutputPath", FieldKind::Text),
-        ]);
-    }
-    out
-}
-
-#[derive(Clone, Copy, PartialEq)]
-enum FieldKind {
-    Text,
-    Number,
-    Json,
-}
-
-/// The form of the selected state: each field edits the definition's text.
-#[component]
-pub fn StateForm(state: String) -> impl IntoView {
-    let pg = use_playground();
-    let name = state.clone();
-    // The state as written (the form reads the text, so it shows what is there).
-    let value = Memo::new(move |_| {
-        pg.definition.with(|text| {
-            let (parsed, _) = stepwise_asl::parse_text(text, &mut Default::default());
-            parsed.and_then(|v| {
-                let pointer = edit::state_pointer(&v, &name)?;
-                v.pointer(&pointer).cloned()
-            })
-        })
-    });
-    let state_type = move || {
-        value.with(|v| {
-            v.as_ref()
-                .and_then(|s| s.get("Type"))
-                .and_then(Value::as_str)
-                .unwrap_or("")
-                .to_owned()
-        })
-    };
-    let error = RwSignal::new(None::<String>);
-    view! {
-        <form class="state-form" aria-label="Edit the state" on:submit=|ev| ev.prevent_default()>
-            <h4>{move || format!("Edit ({})", state_type())}</h4>
-            {move || {
-                let state = state.clone();
-                fields(&state_type()).into_iter().map(move |(field, label, kind)| {
-                    let shown = move || value.with(|v| match v.as_ref().and_then(|s| s.get(field)) {
-                        None => String::new(),
-                        Some(Value::String(s)) => s.clone(),
-                        Some(other) if kind == FieldKind::Json => serde_json::to_string_pretty(other).unwrap_or_default(),
-                        Some(other) => other.to_string(),
-                    });
-                    let state = state.clone();
-                    let commit = move |raw: String| {
-                        let parsed = match (kind, raw.trim()) {
-                            (_, "") => Ok(None),
-                            (FieldKind::Text, t) => Ok(Some(Value::String(t.to_owned()))),
-                            (FieldKind::Number, t) => t.parse::<f64>().ok().and_then(serde_json::Number::from_f64).map(|n| Some(Value::Number(n))).ok_or_else(|| format!("{field} must be a number")),
-                            (FieldKind::Json, t) => serde_json::from_str(t).map(Some).map_err(|e| format!("{field} is not JSON: {e}")),
-                        };
-                        match parsed {
-                            Ok(v) => {
-                                error.set(None);
-                                // Integers stay integers.
-                                let v = v.map(|v| match v.as_f64() {
-                                    Some(f) if kind == FieldKind::Number && f.fract() == 0.0 => Value::from(f as i64),
-                                    _ => v,
-                                });
-                                let text = pg.definition.get_untracked();
-                                apply(pg, edit::set_field(&text, &state, field, v.as_ref()));
-                            }
-                            Err(message) => error.set(Some(message)),
-                        }
-                    };
-                    let input = if kind == FieldKind::Json {
-                        view! { <textarea class="json-input small" aria-label=label prop:value=shown on:change=move |ev| commit(event_target_value(&ev))></textarea> }.into_any()
-                    } else {
-                        view! { <input aria-label=label prop:value=shown on:change=move |ev| commit(event_target_value(&ev)) /> }.into_any()
-                    };
-                    view! { <label class="field">{label}{input}</label> }
-                }).collect_view()
-            }}
-            {move || error.get().map(|e| view! { <p class="field-error">{e}</p> })}
-        </form>
     }
 }

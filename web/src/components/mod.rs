@@ -13,3 +13,4 @@ pub mod palette;
 pub mod panels;
 pub mod problems;
 pub mod resilience;
+pub mod state_form;

@@ -6,9 +6,9 @@ use stepwise_engine::cost::{self, Cost};
 use stepwise_engine::trace;
 
 use super::data_flow::DataFlow;
-use super::design::StateForm;
 use super::json_view::JsonBlock;
 use super::resilience::ResilienceTab;
+use super::state_form::StateForm;
 use crate::app::{use_playground, Tab};
 use crate::protocol::{self, Request};
 use crate::run::StartError;

@@ -72,10 +72,7 @@ fn LabReport(report: Report) -> impl IntoView {
         r.p50, r.p95, r.p99, report.mean_transitions, report.baseline_transitions, report.mean_retries, report.cost_delta_per_million
     );
     let apply = move |state: String, retrier: serde_json::Value| {
-        let options = stepwise_asl::LoadOptions {
-            machine_type: pg.machine_type_untracked(),
-            ..stepwise_asl::LoadOptions::default()
-        };
+        let options = pg.load_options_untracked();
         let text = pg.definition.get_untracked();
         match stepwise_asl::edit::add_retrier(&text, &state, &retrier, &options) {
             Ok(edited) => {

@@ -59,17 +59,38 @@ console.log(`first graph on screen from localhost: median ${firstPaints[2]} ms (
 // Keystroke to updated graph: replace the definition with a 200-state one, then type into a
 // Comment and time from the input event until the graph has been re-rendered.
 const definition = await page.evaluate(() => window.wasmBindings.bench_definition(143));
-await page.locator('textarea.definition').fill(definition);
+// As a paste: one input event (typing it would make one per line).
+await page.evaluate((text) => {
+  const area = document.querySelector('textarea.definition');
+  area.value = text;
+  area.dispatchEvent(new Event('input', { bubbles: true }));
+}, definition);
 await page.waitForFunction(() => document.querySelectorAll('g.node').length > 150);
 const nodes = await page.locator('g.node').count();
-// Script time (JS + wasm) comes from a CPU profile of 20 keystrokes: every sample except the
-// browser's own rendering ("(program)"), idle time and garbage collection.
+// Script time (JS + wasm) comes from a CPU profile of what `actions` does in the page:
+// every sample except the browser's own rendering ("(program)"), idle time and garbage
+// collection. `actions` returns the wall times of its actions, sorted.
 const cdp = await page.context().newCDPSession(page);
 await cdp.send('Profiler.enable');
 await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
-await cdp.send('Profiler.start');
-const keystrokes = 20;
-const wall = await page.evaluate(async (keystrokes) => {
+const profiled = async (actions, arg) => {
+  const count = Array.isArray(arg) ? arg[0] : arg;
+  await cdp.send('Profiler.start');
+  const wall = await page.evaluate(actions, arg);
+  const { profile } = await cdp.send('Profiler.stop');
+  const byId = new Map(profile.nodes.map((n) => [n.id, n.callFrame.functionName]));
+  let script = 0;
+  profile.samples.forEach((id, i) => {
+    if (!['(program)', '(idle)', '(garbage collector)', '(root)'].includes(byId.get(id))) script += profile.timeDeltas[i] ?? 0;
+  });
+  if (process.env.STEPWISE_PROFILE_TOP) {
+    const self = new Map();
+    profile.samples.forEach((id, i) => self.set(byId.get(id), (self.get(byId.get(id)) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+    console.log([...self].sort((a, b) => b[1] - a[1]).slice(0, 25).map(([f, us]) => `${(us / 1000).toFixed(1)} ms ${f}`).join('\n'));
+  }
+  return { script: script / 1000 / count, median: wall[count >> 1] };
+};
+const keystroke = await profiled(async (keystrokes) => {
   const area = document.querySelector('textarea.definition');
   const out = [];
   for (let i = 0; i < keystrokes; i++) {
@@ -80,14 +101,27 @@ const wall = await page.evaluate(async (keystrokes) => {
     out.push(performance.now() - started);
   }
   return out.sort((a, b) => a - b);
-}, keystrokes);
-const { profile } = await cdp.send('Profiler.stop');
-const byId = new Map(profile.nodes.map((n) => [n.id, n.callFrame.functionName]));
-let script = 0;
-profile.samples.forEach((id, i) => {
-  if (!['(program)', '(idle)', '(garbage collector)', '(root)'].includes(byId.get(id))) script += profile.timeDeltas[i] ?? 0;
-});
-console.log(`keystroke to updated graph, ${nodes} nodes: ${(script / 1000 / keystrokes).toFixed(1)} ms script time per keystroke; ${wall[keystrokes / 2].toFixed(1)} ms median until the next frame is drawn`);
+}, 20);
+console.log(`keystroke to updated graph, ${nodes} nodes: ${keystroke.script.toFixed(1)} ms script time per keystroke; ${keystroke.median.toFixed(1)} ms median until the next frame is drawn`);
+
+// Graph edits in the page, as a user makes them: Delete on a focused state (what went to it
+// goes to its successor), then Ctrl+Z on the graph, each an edit of the text that the
+// editor, the problems, the graph and the form then show.
+const deleted = await page.evaluate(() => [...document.querySelectorAll('g.node.type-Pass:not(.container), g.node.type-Task:not(.container)')][40].dataset.id);
+const graphEdit = await profiled(async ([edits, deleted]) => {
+  const out = [];
+  const key = (target, init) => target.dispatchEvent(new KeyboardEvent('keydown', { bubbles: true, ...init }));
+  const frame = () => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+  for (let i = 0; i < edits; i++) {
+    const started = performance.now();
+    if (i % 2) key(document.querySelector('.graph'), { key: 'z', ctrlKey: true });
+    else key(document.querySelector(`g.node[data-id="${deleted}"]`), { key: 'Delete' });
+    await frame();
+    out.push(performance.now() - started);
+  }
+  return out.sort((a, b) => a - b);
+}, [20, deleted]);
+console.log(`graph edit in the page (Delete a state, then undo), ${nodes} nodes: ${graphEdit.script.toFixed(1)} ms script time per edit; ${graphEdit.median.toFixed(1)} ms median until the next frame is drawn`);
 
 // A graph edit on the same machine: the text edit (a rename, every reference following) and
 // the analysis of the result, as one action of the design bar costs.

@@ -32,6 +32,12 @@ struct Mark {
     title: String,
 }
 
+/// Lines drawn beyond those in view, above and below, so a scroll shows no gap before the
+/// next frame.
+const OVERSCAN: usize = 60;
+/// The least height to draw lines for (before the text area has a size).
+const MIN_VIEW_HEIGHT: f64 = 1200.0;
+
 /// A line of coloured runs with a key that stays the same while the line does (its content
 /// hash and how many identical lines came before it), so unchanged lines keep their DOM.
 #[derive(Clone)]
@@ -185,14 +191,21 @@ const CHAR_WIDTH: f64 = 7.53;
 const PADDING: f64 = 8.0;
 
 /// The completions at the text area's caret, if any fit.
-fn suggestions_at(area: &web_sys::HtmlTextAreaElement, names: &[String]) -> Option<Suggestions> {
+fn suggestions_at(
+    area: &web_sys::HtmlTextAreaElement,
+    names: Memo<Vec<String>>,
+) -> Option<Suggestions> {
     let text = area.value();
     let caret = byte_offset(&text, area.selection_start().ok()??);
     let at = complete::at(&text, caret)?;
-    let names: Vec<String> = complete::candidates(names, &at.typed, 8)
-        .into_iter()
-        .map(str::to_owned)
-        .collect();
+    // Read only where a name is typed: the names come from the analysis of the text, which
+    // would otherwise be made on every input event rather than once the events are handled.
+    let names: Vec<String> = names.with_untracked(|names| {
+        complete::candidates(names, &at.typed, 8)
+            .into_iter()
+            .map(str::to_owned)
+            .collect()
+    });
     // Nothing to offer, or exactly what is already there.
     if names.is_empty() || (names.len() == 1 && names[0] == text[at.start..at.end]) {
         return None;
@@ -222,15 +235,17 @@ pub fn Editor() -> impl IntoView {
     // Gutter: one row per line, marked with the worst diagnostic starting there.
     let gutter_rows = Memo::new(move |_| {
         pg.analysis.with(|a| {
+            let mut worst: HashMap<usize, &stepwise_asl::Diagnostic> = HashMap::new();
+            for d in &a.diagnostics {
+                let kept = worst.entry(d.start.line).or_insert(d);
+                if d.severity < kept.severity {
+                    *kept = d;
+                }
+            }
             let lines = a.source.split('\n').count();
             (1..=lines)
                 .map(|line| {
-                    let worst = a
-                        .diagnostics
-                        .iter()
-                        .filter(|d| d.start.line == line)
-                        .min_by_key(|d| d.severity);
-                    let marker = worst.map(|d| {
+                    let marker = worst.get(&line).map(|d| {
                         (
                             if d.is_error() {
                                 "marker error"
@@ -245,6 +260,31 @@ pub fn Editor() -> impl IntoView {
                 .collect::<Vec<_>>()
         })
     });
+    // Only the lines in view (and a margin) are drawn; spacers keep the full height, so the
+    // overlay scrolls with the text area. A long text costs what a screenful does.
+    let scrolled = RwSignal::new((0.0, 0.0));
+    let shown = Memo::new(move |_| {
+        let top = scrolled.get().0;
+        let height = area
+            .get()
+            .map_or(0.0, |a| f64::from(a.client_height()))
+            .max(MIN_VIEW_HEIGHT);
+        let first = (top / LINE_HEIGHT) as usize;
+        let last = first + (height / LINE_HEIGHT).ceil() as usize;
+        (first.saturating_sub(OVERSCAN), last + OVERSCAN)
+    });
+    let window = move |count: usize| {
+        let (first, last) = shown.get();
+        let first = first.min(count);
+        (first, last.clamp(first, count))
+    };
+    let spacers = move |count: usize| {
+        let (first, last) = window(count);
+        (
+            format!("{}px", first as f64 * LINE_HEIGHT),
+            format!("{}px", (count - last) as f64 * LINE_HEIGHT),
+        )
+    };
     let sync_scroll = move || {
         if let (Some(area), Some(pre), Some(gutter)) = (area.get(), coloured.get(), gutter.get()) {
             pre.set_scroll_top(area.scroll_top());
@@ -278,12 +318,10 @@ pub fn Editor() -> impl IntoView {
     });
     let suggestions = RwSignal::new(None::<Suggestions>);
     // The text area's scroll offsets (top, left): the list follows the text.
-    let scrolled = RwSignal::new((0.0, 0.0));
     let refresh_suggestions = move || {
-        let found = area.get().and_then(|area| {
-            pg.state_names
-                .with_untracked(|names| suggestions_at(&area, names))
-        });
+        let found = area
+            .get()
+            .and_then(|area| suggestions_at(&area, pg.state_names));
         suggestions.set(found);
     };
     // Replace the partial name with `name`, closing the string, and put the caret after it.
@@ -421,24 +459,28 @@ pub fn Editor() -> impl IntoView {
             </div>
             <div class="code-area">
                 <div class="gutter" node_ref=gutter aria-hidden="true">
+                    <div style:height=move || spacers(gutter_rows.with(Vec::len)).0></div>
                     <For
-                        each=move || gutter_rows.get()
+                        each=move || gutter_rows.with(|rows| { let (first, last) = window(rows.len()); rows[first..last].to_vec() })
                         key=|row| row.clone()
                         children=|(line, marker)| {
                             let (class, title) = marker.unwrap_or(("", String::new()));
                             view! { <div class="line-number"><span class=class title=title></span>{line}</div> }
                         }
                     />
+                    <div style:height=move || spacers(gutter_rows.with(Vec::len)).1></div>
                 </div>
                 <div class="surface">
                     <pre class="coloured" node_ref=coloured aria-hidden="true">
+                        <div style:height=move || spacers(coloured_lines.with(Vec::len)).0></div>
                         <For
-                            each=move || coloured_lines.get()
+                            each=move || coloured_lines.with(|lines| { let (first, last) = window(lines.len()); lines[first..last].to_vec() })
                             key=|line| line.key
                             children=|line| view! {
                                 <div class="line">{line.runs.iter().cloned().map(|r| view! { <span class=r.class title=r.title>{r.text}</span> }).collect_view()}</div>
                             }
                         />
+                        <div style:height=move || spacers(coloured_lines.with(Vec::len)).1></div>
                     </pre>
                     <textarea
                         class="definition"

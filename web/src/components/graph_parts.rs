@@ -1,7 +1,7 @@
 //! One state and one transition of the drawn graph: how each looks at the trace's cursor,
 //! and what it does when clicked, dragged from or dropped on.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use leptos::prelude::*;
 use stepwise_asl::model::StateType;
@@ -22,6 +22,34 @@ pub struct Marks {
     pub progress: Memo<BTreeMap<String, (usize, usize)>>,
     pub weak: Memo<HashSet<String>>,
     pub linking: RwSignal<Option<Link>>,
+    /// The drawing's nodes and edges by their keys: a part keeps its DOM while its key
+    /// stays, and only its geometry is updated when an edit moves it.
+    pub nodes: Memo<HashMap<String, LaidNode>>,
+    pub edges: Memo<HashMap<String, LaidEdge>>,
+}
+
+/// The key a node is kept under: what cannot change without drawing it anew.
+pub fn node_key(node: &LaidNode) -> String {
+    format!(
+        "{}|{:?}|{}|{}",
+        node.id, node.kind, node.container, node.label
+    )
+}
+
+/// The keys of `edges`, in order: their ends, kind and label, and how many alike came
+/// before (a Choice can have two rules to one state).
+pub fn edge_keys(edges: &[LaidEdge]) -> Vec<String> {
+    let mut seen = HashMap::new();
+    edges
+        .iter()
+        .map(|e| {
+            let label = e.label.as_ref().map_or("", |l| l.text.as_str());
+            let key = format!("{}|{}|{:?}|{label}", e.from, e.to, e.kind);
+            let count = seen.entry(key.clone()).or_insert(0);
+            *count += 1;
+            format!("{key}|{count}")
+        })
+        .collect()
 }
 
 /// A connection being dragged from a state's handle (in the drawing's coordinates).
@@ -73,10 +101,11 @@ fn pick(pg: Playground, name: &str, together: bool) {
 
 /// One node: a state, a container, or a scope's Start or End.
 #[component]
-pub fn GraphNode(node: LaidNode, marks: Marks) -> impl IntoView {
+pub fn GraphNode(key: String, node: LaidNode, marks: Marks) -> impl IntoView {
     let pg = use_playground();
     let id = node.id.clone();
-    let r = node.rect;
+    let laid = Memo::new(move |_| marks.nodes.with(|n| n.get(&key).map(|n| n.rect)));
+    let r = move || laid.get().unwrap_or(node.rect);
     let state_type = match node.kind {
         NodeKind::State(t) => Some(t),
         _ => None,
@@ -181,8 +210,17 @@ pub fn GraphNode(node: LaidNode, marks: Marks) -> impl IntoView {
     };
     let handle = {
         let id = id.clone();
-        move |catch: bool, (x, y): (f64, f64)| {
+        // Where a handle sits on the node's border (it moves with the node).
+        move |catch: bool| {
             let from = id.clone();
+            let at = move || {
+                let r = r();
+                if catch {
+                    (r.right(), r.y + r.height / 2.0)
+                } else {
+                    (r.center_x(), r.bottom())
+                }
+            };
             let (class, title) = if catch {
                 (
                     "handle catch-handle",
@@ -195,11 +233,12 @@ pub fn GraphNode(node: LaidNode, marks: Marks) -> impl IntoView {
                 )
             };
             view! {
-                <circle class=class cx=x cy=y r="5" data-from=from.clone()
+                <circle class=class cx=move || at().0 cy=move || at().1 r="5" data-from=from.clone()
                     on:mousedown=move |ev: web_sys::MouseEvent| {
                         ev.stop_propagation();
                         ev.prevent_default();
-                        marks.linking.set(Some(Link { from: from.clone(), catch, start: (x, y), end: (x, y) }));
+                        let start = at();
+                        marks.linking.set(Some(Link { from: from.clone(), catch, start, end: start }));
                     }>
                     <title>{title}</title>
                 </circle>
@@ -219,15 +258,20 @@ pub fn GraphNode(node: LaidNode, marks: Marks) -> impl IntoView {
             Some(StateType::Task | StateType::Parallel | StateType::Map)
         );
     let rx = match node.kind {
-        NodeKind::Start | NodeKind::End => r.height / 2.0,
+        NodeKind::Start | NodeKind::End => node.rect.height / 2.0,
         NodeKind::State(StateType::Choice) => 16.0,
         _ => 6.0,
     };
-    let (label_x, label_y, anchor) = if node.container {
-        (r.x + 10.0, r.y + 18.0, "start")
-    } else {
-        (r.center_x(), r.y + r.height / 2.0, "middle")
+    let container = node.container;
+    let label_at = move || {
+        let r = r();
+        if container {
+            (r.x + 10.0, r.y + 18.0)
+        } else {
+            (r.center_x(), r.y + r.height / 2.0)
+        }
     };
+    let anchor = if container { "start" } else { "middle" };
     let label_text = format!("{} ({kind})", node.label);
     let progress_id = id.clone();
     let title = label_text.clone();
@@ -237,13 +281,13 @@ pub fn GraphNode(node: LaidNode, marks: Marks) -> impl IntoView {
             on:dragleave=move |_| dropped_on.set(false)
             tabindex=if state_type.is_some() { "0" } else { "-1" } role="button" aria-label=label_text.clone()>
             <title>{title}</title>
-            <rect x=r.x y=r.y width=r.width height=r.height rx=rx></rect>
-            <text x=label_x y=label_y text-anchor=anchor dominant-baseline="central">{node.label.clone()}</text>
+            <rect x=move || r().x y=move || r().y width=move || r().width height=move || r().height rx=rx></rect>
+            <text x=move || label_at().0 y=move || label_at().1 text-anchor=anchor dominant-baseline="central">{node.label.clone()}</text>
             {move || marks.progress.with(|p| p.get(&progress_id).map(|(done, total)| view! {
-                <text class="progress" x=r.right() - 10.0 y=r.y + 18.0 text-anchor="end">{format!("{done}/{total}")}</text>
+                <text class="progress" x=move || r().right() - 10.0 y=move || r().y + 18.0 text-anchor="end">{format!("{done}/{total}")}</text>
             }))}
-            {goes_on.then(|| handle(false, (r.center_x(), r.bottom())))}
-            {catches.then(|| handle(true, (r.right(), r.y + r.height / 2.0)))}
+            {goes_on.then(|| handle(false))}
+            {catches.then(|| handle(true))}
         </g>
     }
 }
@@ -259,8 +303,15 @@ fn points(edge: &LaidEdge) -> String {
 /// One transition: click it to select it (a new state goes there), or drop a palette entry
 /// on it.
 #[component]
-pub fn GraphEdge(edge: LaidEdge, marks: Marks) -> impl IntoView {
+pub fn GraphEdge(key: String, edge: LaidEdge, marks: Marks) -> impl IntoView {
     let pg = use_playground();
+    let laid = Memo::new(move |_| {
+        marks
+            .edges
+            .with(|e| e.get(&key).map(|e| (points(e), e.label.clone())))
+    });
+    let initial = (points(&edge), edge.label.clone());
+    let shape = move || laid.get().unwrap_or_else(|| initial.clone());
     let ends = (edge.from.clone(), edge.to.clone());
     let kind = match edge.kind {
         EdgeKind::Catch => "catch",
@@ -304,14 +355,18 @@ pub fn GraphEdge(edge: LaidEdge, marks: Marks) -> impl IntoView {
             dropped_on,
         )
     };
-    let points = points(&edge);
+    let line = {
+        let shape = shape.clone();
+        move || shape().0
+    };
+    let label = move || shape().1;
     view! {
-        <g class=class data-id=edge.id.clone() data-from=ends.0.clone() data-to=ends.1.clone() on:click=select
+        <g class=class data-from=ends.0.clone() data-to=ends.1.clone() on:click=select
             on:dragover=drag_over on:drop=drop on:dragleave=move |_| dropped_on.set(false)>
             // A wide, unpainted line: a transition is easy to hit.
-            <polyline class="hit" points=points.clone()></polyline>
-            <polyline points=points marker-end="url(#arrowhead)"></polyline>
-            {edge.label.map(|l| view! {
+            <polyline class="hit" points=line.clone()></polyline>
+            <polyline points=line marker-end="url(#arrowhead)"></polyline>
+            {move || label().map(|l| view! {
                 <rect class="edge-label-bg" x=l.rect.x y=l.rect.y width=l.rect.width height=l.rect.height rx="3"></rect>
                 <text class="edge-label" x=l.rect.center_x() y=l.rect.y + l.rect.height / 2.0 text-anchor="middle" dominant-baseline="central">{l.text}</text>
             })}

@@ -10,7 +10,7 @@ use stepwise_engine::trace::Snapshot;
 use stepwise_graph::Layout;
 
 use super::design::Target;
-use super::graph_parts::{GraphEdge, GraphNode, Link, Marks};
+use super::graph_parts::{edge_keys, node_key, GraphEdge, GraphNode, Link, Marks};
 use super::palette::drop_handlers;
 use crate::app::{use_playground, Lab, Tab};
 
@@ -150,6 +150,23 @@ pub fn GraphView() -> impl IntoView {
         progress: Memo::new(move |_| at_cursor.with(|s| s.map_progress.clone())),
         weak,
         linking: RwSignal::new(None::<Link>),
+        nodes: Memo::new(move |_| {
+            laid(pg.drawing, |d| {
+                d.nodes.iter().map(|n| (node_key(n), n.clone())).collect()
+            })
+            .into_iter()
+            .collect()
+        }),
+        edges: Memo::new(move |_| {
+            laid(pg.drawing, |d| {
+                edge_keys(&d.edges)
+                    .into_iter()
+                    .zip(d.edges.iter().cloned())
+                    .collect()
+            })
+            .into_iter()
+            .collect()
+        }),
     };
     let has_drawing = Memo::new(move |_| pg.drawing.with(Option::is_some));
     // Pixels of the pane per unit of the drawing, and where the drawing's origin is on the
@@ -227,16 +244,17 @@ pub fn GraphView() -> impl IntoView {
                                 <path d="M0,0 L10,5 L0,10 z"></path>
                             </marker>
                         </defs>
-                        // Keyed by geometry: while typing, unchanged parts of the drawing keep their DOM.
-                        <For each=move || laid(pg.drawing, |d| d.nodes.iter().filter(|n| n.container).cloned().collect()) key=|n| format!("{}{:?}", n.id, n.rect)
-                            children=move |node| view! { <GraphNode node marks /> } />
+                        // Keyed by what they are, not where: an edit that moves them updates their
+                        // geometry in place.
+                        <For each=move || laid(pg.drawing, |d| d.nodes.iter().filter(|n| n.container).cloned().collect()) key=node_key
+                            children=move |node| view! { <GraphNode key=node_key(&node) node marks /> } />
                         <For each=move || laid(pg.drawing, |d| d.scopes.clone()) key=|s| format!("{}{:?}", s.id, s.rect) children=|s| view! {
                             <rect class="scope" x=s.rect.x y=s.rect.y width=s.rect.width height=s.rect.height rx="6"></rect>
                         } />
-                        <For each=move || laid(pg.drawing, |d| d.edges.clone()) key=|e| format!("{}{:?}{:?}", e.id, e.points, e.label)
-                            children=move |edge| view! { <GraphEdge edge marks /> } />
-                        <For each=move || laid(pg.drawing, |d| d.nodes.iter().filter(|n| !n.container).cloned().collect()) key=|n| format!("{}{:?}", n.id, n.rect)
-                            children=move |node| view! { <GraphNode node marks /> } />
+                        <For each=move || laid(pg.drawing, |d| edge_keys(&d.edges).into_iter().zip(d.edges.iter().cloned()).collect()) key=|(key, _)| key.clone()
+                            children=move |(key, edge)| view! { <GraphEdge key edge marks /> } />
+                        <For each=move || laid(pg.drawing, |d| d.nodes.iter().filter(|n| !n.container).cloned().collect()) key=node_key
+                            children=move |node| view! { <GraphNode key=node_key(&node) node marks /> } />
                         {move || marks.linking.get().map(|l| view! {
                             <line class=if l.catch { "linking catch" } else { "linking" } x1=l.start.0 y1=l.start.1 x2=l.end.0 y2=l.end.1></line>
                         })}

@@ -4,6 +4,7 @@
 
 use leptos::prelude::*;
 use stepwise_asl::edit::{self, palette::PALETTE, Place};
+use stepwise_graph::layout::LaidNode;
 use stepwise_graph::NodeKind;
 
 use crate::app::{use_playground, Playground};
@@ -57,13 +58,7 @@ pub fn add_from_palette(pg: Playground, index: usize, target: Target) {
     // The drawing's Start and End nodes stand for a scope's StartAt and a state's End.
     let target = match target {
         Target::Edge(from, to) => {
-            let kind = |id: &str| {
-                pg.drawing.with_untracked(|d| {
-                    d.as_ref()
-                        .and_then(|d| d.nodes.iter().find(|n| n.id == id))
-                        .map(|n| n.kind)
-                })
-            };
+            let kind = |id: &str| untrack(|| drawn(pg, id, |n| n.kind));
             match (kind(&from), kind(&to)) {
                 (Some(NodeKind::Start), _) => Target::Before(to),
                 (_, Some(NodeKind::End)) => Target::After(from),
@@ -98,17 +93,18 @@ pub fn add_from_palette(pg: Playground, index: usize, target: Target) {
     }
 }
 
+/// What `read` says of the drawn node `id`.
+fn drawn<T>(pg: Playground, id: &str, read: impl Fn(&LaidNode) -> T) -> Option<T> {
+    pg.drawing.with(|d| {
+        d.as_ref()
+            .and_then(|d| d.nodes.iter().find(|n| n.id == id))
+            .map(read)
+    })
+}
+
 /// What a new state from the palette would be added to, in words.
 pub fn palette_target(pg: Playground) -> String {
-    let label = |id: String| {
-        pg.drawing
-            .with(|d| {
-                d.as_ref()
-                    .and_then(|d| d.nodes.iter().find(|n| n.id == id))
-                    .map(|n| n.label.clone())
-            })
-            .unwrap_or(id)
-    };
+    let label = |id: String| drawn(pg, &id, |n| n.label.clone()).unwrap_or(id);
     match (pg.selected_edge.get(), pg.selected.get()) {
         (Some((from, to)), _) => format!("Adds between {} and {}", label(from), label(to)),
         (None, Some(name)) => format!("Adds after {name}"),

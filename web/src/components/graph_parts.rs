@@ -24,30 +24,34 @@ pub struct Marks {
     pub linking: RwSignal<Option<Link>>,
     /// The drawing's nodes and edges by their keys: a part keeps its DOM while its key
     /// stays, and only its geometry is updated when an edit moves it.
-    pub nodes: Memo<HashMap<String, LaidNode>>,
-    pub edges: Memo<HashMap<String, LaidEdge>>,
+    pub nodes: Memo<HashMap<u64, LaidNode>>,
+    pub edges: Memo<HashMap<u64, LaidEdge>>,
 }
 
 /// The key a node is kept under: what cannot change without drawing it anew.
-pub fn node_key(node: &LaidNode) -> String {
-    format!(
-        "{}|{:?}|{}|{}",
-        node.id, node.kind, node.container, node.label
-    )
+pub fn node_key(node: &LaidNode) -> u64 {
+    let kind = format!("{:?}", node.kind);
+    hashed((&node.id, kind, node.container, &node.label))
+}
+
+/// A key as a number: cheap to keep, compare and copy for every part at every edit.
+fn hashed(key: impl std::hash::Hash) -> u64 {
+    use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
+    BuildHasherDefault::<DefaultHasher>::default().hash_one(key)
 }
 
 /// The keys of `edges`, in order: their ends, kind and label, and how many alike came
 /// before (a Choice can have two rules to one state).
-pub fn edge_keys(edges: &[LaidEdge]) -> Vec<String> {
+pub fn edge_keys(edges: &[LaidEdge]) -> Vec<u64> {
     let mut seen = HashMap::new();
     edges
         .iter()
         .map(|e| {
-            let label = e.label.as_ref().map_or("", |l| l.text.as_str());
-            let key = format!("{}|{}|{:?}|{label}", e.from, e.to, e.kind);
-            let count = seen.entry(key.clone()).or_insert(0);
+            let label = e.label.as_ref().map(|l| l.text.as_str());
+            let key = hashed((&e.from, &e.to, format!("{:?}", e.kind), label));
+            let count = seen.entry(key).or_insert(0u32);
             *count += 1;
-            format!("{key}|{count}")
+            hashed((key, *count))
         })
         .collect()
 }
@@ -101,7 +105,7 @@ fn pick(pg: Playground, name: &str, together: bool) {
 
 /// One node: a state, a container, or a scope's Start or End.
 #[component]
-pub fn GraphNode(key: String, node: LaidNode, marks: Marks) -> impl IntoView {
+pub fn GraphNode(key: u64, node: LaidNode, marks: Marks) -> impl IntoView {
     let pg = use_playground();
     let id = node.id.clone();
     let laid = Memo::new(move |_| marks.nodes.with(|n| n.get(&key).map(|n| n.rect)));
@@ -303,7 +307,7 @@ fn points(edge: &LaidEdge) -> String {
 /// One transition: click it to select it (a new state goes there), or drop a palette entry
 /// on it.
 #[component]
-pub fn GraphEdge(key: String, edge: LaidEdge, marks: Marks) -> impl IntoView {
+pub fn GraphEdge(key: u64, edge: LaidEdge, marks: Marks) -> impl IntoView {
     let pg = use_playground();
     let laid = Memo::new(move |_| {
         marks

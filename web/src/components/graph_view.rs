@@ -251,7 +251,7 @@ pub fn GraphView() -> impl IntoView {
                         <For each=move || laid(pg.drawing, |d| d.scopes.clone()) key=|s| format!("{}{:?}", s.id, s.rect) children=|s| view! {
                             <rect class="scope" x=s.rect.x y=s.rect.y width=s.rect.width height=s.rect.height rx="6"></rect>
                         } />
-                        <For each=move || laid(pg.drawing, |d| edge_keys(&d.edges).into_iter().zip(d.edges.iter().cloned()).collect()) key=|(key, _)| key.clone()
+                        <For each=move || laid(pg.drawing, |d| edge_keys(&d.edges).into_iter().zip(d.edges.iter().cloned()).collect()) key=|(key, _)| *key
                             children=move |(key, edge)| view! { <GraphEdge key edge marks /> } />
                         <For each=move || laid(pg.drawing, |d| d.nodes.iter().filter(|n| !n.container).cloned().collect()) key=node_key
                             children=move |node| view! { <GraphNode key=node_key(&node) node marks /> } />

@@ -189,7 +189,7 @@ fn invalid_states() -> Vec<(&'static str, String, &'static str)> {
         ("ASL017", distributed(r#""ItemReader": {"Resource": "arn:aws:states:::s3:getObject", "ReaderConfig": {"InputType": "XML"}}"#), "\"XML\""),
         ("ASL017", distributed(r#""ItemReader": {"Resource": "arn:aws:states:::s3:getObject", "ReaderConfig": {"InputType": "CSV", "CSVDelimiter": "DASH"}}"#), "\"DASH\""),
         ("ASL010", distributed(r#""ItemReader": {"Resource": "arn:aws:states:::s3:getObject", "ReaderConfig": {"InputType": "CSV", "CSVHeaderLocation": "GIVEN"}}"#), "\"ReaderConfig\""),
-        ("ASL015", distributed(r#""ItemReader": {"Resource": "arn:aws:states:::s3:getObject", "ReaderConfig": {"InputType": "JSON", "MaxItems": 0}}"#), "0}"),
+        ("ASL015", distributed(r#""ItemReader": {"Resource": "arn:aws:states:::s3:getObject", "ReaderConfig": {"InputType": "JSON", "MaxItems": 100000001}}"#), "100000001}"),
         ("ASL012", distributed(r#""ItemReader": {"Resource": "arn:aws:states:::s3:getObject", "Bucket": "b"}"#), "\"Bucket\""),
         ("ASL015", distributed(r#""ItemBatcher": {"MaxItemsPerBatch": 0}"#), "0}"),
         ("ASL015", distributed(r#""ItemBatcher": {"MaxInputBytesPerBatch": 300000}"#), "300000"),

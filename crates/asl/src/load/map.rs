@@ -95,15 +95,16 @@ impl Loader<'_> {
             );
         }
         if !config.both("MaxItems", "MaxItemsPath", self.sink) {
-            self.limit(&config, "MaxItems", 100_000_000, language);
+            // AWS reads every item when MaxItems is 0, as when it is absent.
+            self.limit(&config, "MaxItems", 0, 100_000_000, language);
             if config.has("MaxItemsPath") {
                 config.path("MaxItemsPath", true, self.sink);
             }
         }
     }
 
-    /// A count from 1 to `max`, or in JSONata a `{% %}` expression that gives it at run time.
-    fn limit(&mut self, obj: &Obj, field: &str, max: u64, language: QueryLanguage) {
+    /// A count from `min` to `max`, or in JSONata a `{% %}` expression that gives it at run time.
+    fn limit(&mut self, obj: &Obj, field: &str, min: u64, max: u64, language: QueryLanguage) {
         match obj.get(field) {
             Some(Value::String(text))
                 if language == QueryLanguage::Jsonata && jsonata_expression(text).is_some() =>
@@ -116,7 +117,7 @@ impl Loader<'_> {
                 );
             }
             _ => {
-                obj.natural(field, 1, max, self.sink);
+                obj.natural(field, min, max, self.sink);
             }
         }
     }
@@ -239,7 +240,7 @@ impl Loader<'_> {
                     if batcher.both(field, &path, self.sink) {
                         continue;
                     }
-                    self.limit(&batcher, field, max, ctx.language);
+                    self.limit(&batcher, field, 1, max, ctx.language);
                     if batcher.has(&path) {
                         batcher.path(&path, true, self.sink);
                     }

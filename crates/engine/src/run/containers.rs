@@ -360,7 +360,7 @@ fn not_an_array(
 const INLINE_CONCURRENCY: usize = 40;
 
 /// An integer (or a string holding one) at `path`, with AWS's message when it is not.
-fn integer_at(
+pub(super) fn integer_at(
     eval: &crate::payload::Evaluator,
     path: &stepwise_asl::path::Path,
     field: &str,

@@ -100,14 +100,20 @@ impl<'m> Runner<'m> {
             };
             let eval = self.evaluator(run.input, vars, &ctx, states);
             let reader = map.item_reader.as_ref();
-            let max_items = limit(
+            let max_items = count(
                 reader.and_then(|r| r.get("ReaderConfig")),
                 "MaxItems",
                 &eval,
             )?;
             (max_items, batcher(map, &eval)?)
         };
-        let max_items = max_items.unwrap_or(usize::MAX);
+        // AWS reads every item when MaxItems is 0, as when it is absent; a negative
+        // MaxItems fails the Map Run once it has started, as a reading failure.
+        let (max_items, negative_max_items) = match max_items {
+            Some(n) if n < 0 => (usize::MAX, true),
+            Some(n) if n > 0 => (n as usize, false),
+            _ => (usize::MAX, false),
+        };
         // The reader's objects are the Map state's mocked responses, borrowed, never copied.
         let objects = match &run.source {
             Source::Reader => self.read_objects(state, map)?,
@@ -119,6 +125,10 @@ impl<'m> Runner<'m> {
         });
         // Objects that cannot be read as items fail the Map Run, which has started by then.
         let rows: Rows<'_> = match run.source {
+            _ if negative_max_items => Box::new(std::iter::once(Err(Failure::new(
+                items::READER_FAILED,
+                "field MaxItems must be positive",
+            )))),
             Source::Items(items) => Box::new(items.into_iter().map(Ok)),
             Source::Reader => {
                 let reader = map.item_reader.as_ref().unwrap_or(&Value::Null);
@@ -383,8 +393,18 @@ fn batcher(map: &Map, eval: &Evaluator) -> Result<Option<Batcher>, Failure> {
     }))
 }
 
-/// A count given as `Field` or as `FieldPath`.
+/// A count given as `Field` or as `FieldPath`, which must not be negative.
 fn limit(config: Option<&Value>, field: &str, eval: &Evaluator) -> Result<Option<usize>, Failure> {
+    match count(config, field, eval)? {
+        Some(n) if n < 0 => Err(Failure::runtime(format!(
+            "{field} must be a positive integer, not {n}"
+        ))),
+        n => Ok(n.map(|n| n as usize)),
+    }
+}
+
+/// An integer given as `Field` (a number or a JSONata expression) or as `FieldPath`.
+fn count(config: Option<&Value>, field: &str, eval: &Evaluator) -> Result<Option<i64>, Failure> {
     let Some(config) = config else {
         return Ok(None);
     };
@@ -397,13 +417,14 @@ fn limit(config: Option<&Value>, field: &str, eval: &Evaluator) -> Result<Option
         (None, Some(Value::String(path))) => {
             let path = stepwise_asl::path::parse(path)
                 .map_err(|e| Failure::runtime(format!("Invalid {field}Path: {e:?}")))?;
-            eval.env.require(&path, &format!("{field}Path"))?
+            // AWS names the path and the value it found when that is not an integer.
+            return super::containers::integer_at(eval, &path, &format!("{field}Path")).map(Some);
         }
         _ => return Ok(None),
     };
     value
-        .as_u64()
-        .map(|n| Some(n as usize))
+        .as_i64()
+        .map(Some)
         .ok_or_else(|| Failure::runtime(format!("{field} must be a positive integer, not {value}")))
 }
 

@@ -298,3 +298,28 @@ pub(super) fn fresh_name(doc: &Doc, wanted: &str) -> String {
 pub(super) fn scope_of(state: &str) -> &str {
     state.rsplitn(3, '/').nth(2).unwrap_or("")
 }
+
+/// A state's own transitions (not those of the scopes inside it): the pointer of each,
+/// relative to the state, and the state it names.
+pub(super) fn transitions(state: &Value) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for key in ["Next", "Default"] {
+        if let Some(to) = state.get(key).and_then(Value::as_str) {
+            out.push((format!("/{key}"), to.to_owned()));
+        }
+    }
+    for list in ["Choices", "Catch"] {
+        for (i, item) in state
+            .get(list)
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .enumerate()
+        {
+            if let Some(to) = item.get("Next").and_then(Value::as_str) {
+                out.push((format!("/{list}/{i}/Next"), to.to_owned()));
+            }
+        }
+    }
+    out
+}

@@ -5,7 +5,7 @@
 
 use serde_json::{json, Map, Value};
 
-use super::doc::{collect_references, fresh_name, scope_of, single_successor, Doc, Edits};
+use super::doc::{fresh_name, scope_of, single_successor, transitions, Doc, Edits};
 use crate::json::child_pointer;
 use crate::source::Span;
 
@@ -138,16 +138,12 @@ pub fn insert_on_edge(
     let doc = Doc::parse(text)?;
     let name = fresh_name(&doc, name);
     let pointer = doc.state(from)?;
-    let mut references = Vec::new();
-    collect_references(
-        doc.at(&pointer).unwrap_or(&Value::Null),
-        &pointer,
-        to,
-        &mut references,
-    );
-    let Some(reference) = references.first() else {
+    // The state's own transitions: a branch's StartAt inside it is not one.
+    let own = transitions(doc.at(&pointer).unwrap_or(&Value::Null));
+    let Some((relative, _)) = own.iter().find(|(_, target)| target == to) else {
         return Err(format!("\"{from}\" does not go to \"{to}\"."));
     };
+    let reference = format!("{pointer}{relative}");
     let mut state = state
         .as_object()
         .cloned()
@@ -163,7 +159,7 @@ pub fn insert_on_edge(
         }
     }
     let mut edits = Edits::default();
-    edits.replace(doc.spans.value_span(reference), json!(name).to_string());
+    edits.replace(doc.spans.value_span(&reference), json!(name).to_string());
     doc.insert_member_after(&mut edits, &pointer, &name, &Value::Object(state));
     Ok((edits.apply(text), name))
 }

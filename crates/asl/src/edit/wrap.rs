@@ -2,14 +2,14 @@
 
 use serde_json::{json, Map, Value};
 
-use super::doc::{fresh_name, scope_of, Doc, Edits};
+use super::doc::{fresh_name, scope_of, transitions, Doc, Edits};
 
 /// What a state can be wrapped in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Wrapper {
     /// A Parallel state with one branch.
     Parallel,
-    /// An inline Map over `$.items`.
+    /// An inline Map over the input's `items`.
     Map,
 }
 
@@ -32,31 +32,6 @@ fn replace_member(doc: &Doc, edits: &mut Edits, pointer: &str, members: &[(Strin
 /// Wrap the state `name` in a Parallel branch or a Map (see [`wrap_states`]).
 pub fn wrap_state(text: &str, name: &str, wrapper: Wrapper) -> Result<(String, String), String> {
     wrap_states(text, &[name.to_owned()], wrapper)
-}
-
-/// A state's own transitions (not those of the scopes inside it): the pointer of each,
-/// relative to the state, and the state it names.
-fn transitions(state: &Value) -> Vec<(String, String)> {
-    let mut out = Vec::new();
-    for key in ["Next", "Default"] {
-        if let Some(to) = state.get(key).and_then(Value::as_str) {
-            out.push((format!("/{key}"), to.to_owned()));
-        }
-    }
-    for list in ["Choices", "Catch"] {
-        for (i, item) in state
-            .get(list)
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .enumerate()
-        {
-            if let Some(to) = item.get("Next").and_then(Value::as_str) {
-                out.push((format!("/{list}/{i}/Next"), to.to_owned()));
-            }
-        }
-    }
-    out
 }
 
 /// Wrap the states `names` of one scope in a Parallel branch or a Map. They must be entered
@@ -163,7 +138,14 @@ pub fn wrap_states(
         Wrapper::Map => {
             let mut processor = branch;
             processor["ProcessorConfig"] = json!({ "Mode": "INLINE" });
-            json!({ "Type": "Map", "ItemsPath": "$.items", "ItemProcessor": processor })
+            // The Map takes the machine's query language: its items are read in it.
+            let jsonata = doc.value.get("QueryLanguage").and_then(Value::as_str) == Some("JSONata");
+            let (field, items) = if jsonata {
+                ("Items", "{% $states.input.items %}")
+            } else {
+                ("ItemsPath", "$.items")
+            };
+            json!({ "Type": "Map", field: items, "ItemProcessor": processor })
         }
     };
     match exit {

@@ -7,6 +7,7 @@ use stepwise_asl::edit::{self, palette::PALETTE, Place};
 use stepwise_graph::layout::LaidNode;
 use stepwise_graph::NodeKind;
 
+use super::graph_parts::set_if_changed;
 use crate::app::{use_playground, Playground};
 
 /// Apply an edit, or say why it cannot be made.
@@ -87,8 +88,8 @@ pub fn add_from_palette(pg: Playground, index: usize, target: Target) {
     };
     let name = added.as_ref().ok().map(|(_, name)| name.clone());
     if apply(pg, added.map(|(text, _)| text)) {
-        pg.selected_edge.set(None);
-        pg.group.set(Vec::new());
+        set_if_changed(pg.selected_edge, None);
+        set_if_changed(pg.group, Vec::new());
         pg.selected.set(name);
     }
 }
@@ -174,7 +175,7 @@ fn wrap_selected(pg: Playground, wrapper: Option<edit::Wrapper>) {
         (None, [name, ..]) => (edit::unwrap_state(&text, name), None),
     };
     if apply(pg, edited) {
-        pg.group.set(Vec::new());
+        set_if_changed(pg.group, Vec::new());
         pg.selected.set(now);
     }
 }

@@ -26,6 +26,21 @@ pub struct Marks {
     /// stays, and only its geometry is updated when an edit moves it.
     pub nodes: Memo<HashMap<u64, LaidNode>>,
     pub edges: Memo<HashMap<u64, LaidEdge>>,
+    /// Which state and which transition are selected: a change of selection wakes only the
+    /// two parts it concerns, not every part of the drawing.
+    pub selected: StoredValue<Selector<Option<String>>>,
+    pub selected_edge: StoredValue<Selector<Option<(String, String)>>>,
+}
+
+/// Set `signal` to `value` only when that changes it (a set wakes every reader).
+pub fn set_if_changed<T: PartialEq + Send + Sync + 'static>(signal: RwSignal<T>, value: T) {
+    signal.maybe_update(|current| {
+        let changed = *current != value;
+        if changed {
+            *current = value;
+        }
+        changed
+    });
 }
 
 /// The key a node is kept under: what cannot change without drawing it anew.
@@ -84,7 +99,7 @@ fn status_class(status: Option<&StateStatus>) -> &'static str {
 /// Select `name` alone, or with Shift/Ctrl/Cmd, add it to (or take it from) the group picked
 /// together.
 fn pick(pg: Playground, name: &str, together: bool) {
-    pg.selected_edge.set(None);
+    set_if_changed(pg.selected_edge, None);
     if together {
         pg.group.update(|group| {
             if group.is_empty() {
@@ -98,9 +113,9 @@ fn pick(pg: Playground, name: &str, together: bool) {
             }
         });
     } else {
-        pg.group.set(Vec::new());
+        set_if_changed(pg.group, Vec::new());
     }
-    pg.selected.set(Some(name.to_owned()));
+    set_if_changed(pg.selected, Some(name.to_owned()));
 }
 
 /// One node: a state, a container, or a scope's Start or End.
@@ -119,7 +134,7 @@ pub fn GraphNode(key: u64, node: LaidNode, marks: Marks) -> impl IntoView {
     let class = {
         let id = id.clone();
         move || {
-            let selected = pg.selected.with(|s| s.as_deref() == Some(id.as_str()));
+            let selected = marks.selected.with_value(|s| s.selected(&Some(id.clone())));
             format!(
                 "node type-{kind}{}{}{}{}{}{}",
                 if node.container { " container" } else { "" },
@@ -334,7 +349,10 @@ pub fn GraphEdge(key: u64, edge: LaidEdge, marks: Marks) -> impl IntoView {
                 } else {
                     ""
                 },
-                if pg.selected_edge.with(|e| e.as_ref() == Some(&ends)) {
+                if marks
+                    .selected_edge
+                    .with_value(|s| s.selected(&Some(ends.clone())))
+                {
                     " selected"
                 } else {
                     ""
@@ -347,9 +365,9 @@ pub fn GraphEdge(key: u64, edge: LaidEdge, marks: Marks) -> impl IntoView {
         let ends = ends.clone();
         move |ev: web_sys::MouseEvent| {
             ev.stop_propagation();
-            pg.selected.set(None);
-            pg.group.set(Vec::new());
-            pg.selected_edge.set(Some(ends.clone()));
+            set_if_changed(pg.selected, None);
+            set_if_changed(pg.group, Vec::new());
+            set_if_changed(pg.selected_edge, Some(ends.clone()));
         }
     };
     let (drag_over, drop) = {

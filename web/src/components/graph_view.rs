@@ -10,7 +10,7 @@ use stepwise_engine::trace::Snapshot;
 use stepwise_graph::Layout;
 
 use super::design::Target;
-use super::graph_parts::{edge_keys, node_key, GraphEdge, GraphNode, Link, Marks};
+use super::graph_parts::{edge_keys, node_key, set_if_changed, GraphEdge, GraphNode, Link, Marks};
 use super::palette::drop_handlers;
 use crate::app::{use_playground, Lab, Tab};
 
@@ -150,6 +150,8 @@ pub fn GraphView() -> impl IntoView {
         progress: Memo::new(move |_| at_cursor.with(|s| s.map_progress.clone())),
         weak,
         linking: RwSignal::new(None::<Link>),
+        selected: StoredValue::new(Selector::new(move || pg.selected.get())),
+        selected_edge: StoredValue::new(Selector::new(move || pg.selected_edge.get())),
         nodes: Memo::new(move |_| {
             laid(pg.drawing, |d| {
                 d.nodes.iter().map(|n| (node_key(n), n.clone())).collect()
@@ -231,7 +233,7 @@ pub fn GraphView() -> impl IntoView {
                     pg.group.set(Vec::new());
                 }
             }
-            on:click=move |_| pg.selected_edge.set(None)
+            on:click=move |_| set_if_changed(pg.selected_edge, None)
             on:dragover=drag_over on:drop=drop on:dragleave=move |_| on_background.set(false)
             on:wheel=on_wheel on:mousemove=on_move on:mouseup=move |_| stop() on:mouseleave=move |_| stop()
             on:mousedown=move |ev: web_sys::MouseEvent| panning.set(Some((ev.client_x(), ev.client_y())))>

@@ -84,15 +84,18 @@ impl<'t> Doc<'t> {
         }
     }
 
+    /// The member `key: value`, its value written at `indent`.
+    pub(super) fn member_text(&self, key: &str, value: &Value, indent: Option<&str>) -> String {
+        format!("{}: {}", json!(key), self.written(value, indent))
+    }
+
     /// Add the member `key: value` at the end of the object at `pointer`.
     pub(super) fn append_member(&self, edits: &mut Edits, pointer: &str, key: &str, value: &Value) {
         let object = self.at(pointer).and_then(Value::as_object);
         let span = self.spans.value_span(pointer);
-        let indent = self.member_indent(pointer);
-        let entry = format!("{}: {}", json!(key), self.written(value, indent.as_deref()));
         let close = span.end - 1;
-        match (object.map_or(0, Map::len), indent) {
-            (0, _) => {
+        match object.map_or(0, Map::len) {
+            0 => {
                 // An empty object in multi-line text gets lines of its own.
                 let line = &self.text[self.text[..span.start].rfind('\n').map_or(0, |i| i + 1)..];
                 let outer: String = line.chars().take_while(|c| *c == ' ').collect();
@@ -101,30 +104,21 @@ impl<'t> Doc<'t> {
                     .is_some_and(|i| self.member_indent(&pointer[..i]).is_some());
                 if multi_line {
                     let inner = format!("{outer}  ");
-                    let entry = format!("{}: {}", json!(key), self.written(value, Some(&inner)));
+                    let entry = self.member_text(key, value, Some(&inner));
                     edits.replace(
                         Span::new(span.start + 1, close),
                         format!("\n{inner}{entry}\n{outer}"),
                     );
                 } else {
-                    edits.replace(Span::new(close, close), entry);
+                    edits.replace(Span::new(close, close), self.member_text(key, value, None));
                 }
             }
-            (_, Some(indent)) => {
+            _ => {
                 let last = object
                     .and_then(|o| o.keys().next_back())
                     .cloned()
                     .unwrap_or_default();
-                let end = self.spans.value_span(&child_pointer(pointer, &last)).end;
-                edits.replace(Span::new(end, end), format!(",\n{indent}{entry}"));
-            }
-            (_, None) => {
-                let last = object
-                    .and_then(|o| o.keys().next_back())
-                    .cloned()
-                    .unwrap_or_default();
-                let end = self.spans.value_span(&child_pointer(pointer, &last)).end;
-                edits.replace(Span::new(end, end), format!(", {entry}"));
+                self.insert_member_after(edits, &child_pointer(pointer, &last), key, value);
             }
         }
     }
@@ -137,14 +131,10 @@ impl<'t> Doc<'t> {
         key: &str,
         value: &Value,
     ) {
-        let parent = &after[..after.rfind('/').unwrap_or(0)];
-        let indent = self.member_indent(parent);
+        let indent = self.member_indent(parent_of(after));
         let end = self.spans.value_span(after).end;
-        let entry = format!("{}: {}", json!(key), self.written(value, indent.as_deref()));
-        let separator = match &indent {
-            Some(indent) => format!(",\n{indent}"),
-            None => ", ".to_owned(),
-        };
+        let entry = self.member_text(key, value, indent.as_deref());
+        let separator = separator(indent.as_deref());
         edits.replace(Span::new(end, end), format!("{separator}{entry}"));
     }
 
@@ -156,14 +146,10 @@ impl<'t> Doc<'t> {
         key: &str,
         value: &Value,
     ) {
-        let parent = &before[..before.rfind('/').unwrap_or(0)];
-        let indent = self.member_indent(parent);
+        let indent = self.member_indent(parent_of(before));
         let start = self.spans.key_span(before).start;
-        let entry = format!("{}: {}", json!(key), self.written(value, indent.as_deref()));
-        let separator = match &indent {
-            Some(indent) => format!(",\n{indent}"),
-            None => ", ".to_owned(),
-        };
+        let entry = self.member_text(key, value, indent.as_deref());
+        let separator = separator(indent.as_deref());
         edits.replace(Span::new(start, start), format!("{entry}{separator}"));
     }
 
@@ -322,4 +308,18 @@ pub(super) fn transitions(state: &Value) -> Vec<(String, String)> {
         }
     }
     out
+}
+
+/// What goes between the members (or items) of an object (or array) whose members are
+/// written at `indent`: a line break, or a space when the text keeps them on one line.
+pub(super) fn separator(indent: Option<&str>) -> String {
+    match indent {
+        Some(indent) => format!(",\n{indent}"),
+        None => ", ".to_owned(),
+    }
+}
+
+/// The pointer of the object or array holding the value at `pointer`.
+pub(super) fn parent_of(pointer: &str) -> &str {
+    &pointer[..pointer.rfind('/').unwrap_or(0)]
 }

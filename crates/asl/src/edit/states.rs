@@ -5,7 +5,7 @@
 
 use serde_json::{json, Map, Value};
 
-use super::doc::{fresh_name, scope_of, single_successor, transitions, Doc, Edits};
+use super::doc::{fresh_name, scope_of, separator, single_successor, transitions, Doc, Edits};
 use crate::json::child_pointer;
 use crate::source::Span;
 
@@ -238,10 +238,7 @@ pub fn add_catch(text: &str, state: &str, to: &str, error: Option<&str>) -> Resu
         // States.ALL must stay last: a specific error goes first.
         let first = doc.spans.value_span(&format!("{catch}/0")).start;
         let indent = doc.member_indent(&catch);
-        let separator = match &indent {
-            Some(indent) => format!(",\n{indent}"),
-            None => ", ".to_owned(),
-        };
+        let separator = separator(indent.as_deref());
         let written = doc.written(&catcher, indent.as_deref());
         edits.replace(Span::new(first, first), format!("{written}{separator}"));
     } else {
@@ -259,10 +256,7 @@ fn append_to_array(doc: &Doc, edits: &mut Edits, pointer: &str, key: &str, item:
                 .spans
                 .value_span(&format!("{array}/{}", items.len() - 1));
             let indent = doc.member_indent(&array);
-            let separator = match &indent {
-                Some(indent) => format!(",\n{indent}"),
-                None => ", ".to_owned(),
-            };
+            let separator = separator(indent.as_deref());
             edits.replace(
                 Span::new(last.end, last.end),
                 format!("{separator}{}", doc.written(&item, indent.as_deref())),

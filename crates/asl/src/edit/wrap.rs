@@ -2,7 +2,7 @@
 
 use serde_json::{json, Map, Value};
 
-use super::doc::{fresh_name, scope_of, transitions, Doc, Edits};
+use super::doc::{fresh_name, parent_of, scope_of, separator, transitions, Doc, Edits};
 
 /// What a state can be wrapped in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -15,15 +15,11 @@ pub enum Wrapper {
 
 /// Replace the member at `pointer` by `members` (key and value each), written in place.
 fn replace_member(doc: &Doc, edits: &mut Edits, pointer: &str, members: &[(String, Value)]) {
-    let parent = &pointer[..pointer.rfind('/').unwrap_or(0)];
-    let indent = doc.member_indent(parent);
-    let separator = match &indent {
-        Some(indent) => format!(",\n{indent}"),
-        None => ", ".to_owned(),
-    };
+    let indent = doc.member_indent(parent_of(pointer));
+    let separator = separator(indent.as_deref());
     let text = members
         .iter()
-        .map(|(key, value)| format!("{}: {}", json!(key), doc.written(value, indent.as_deref())))
+        .map(|(key, value)| doc.member_text(key, value, indent.as_deref()))
         .collect::<Vec<_>>()
         .join(&separator);
     edits.replace(doc.member_span(pointer), text);

@@ -10,7 +10,7 @@ use stepwise_engine::Options;
 
 use crate::emit;
 use crate::run::RunInputs;
-use crate::validate::{parse_substitution, read_text, TypeArg};
+use crate::validate::{read_text, MachineArgs};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -31,12 +31,8 @@ pub struct Args {
     /// Exit 1 when fewer runs than this share succeed (0 to 1).
     #[arg(long, value_name = "RATE")]
     min_success_rate: Option<f64>,
-    /// STANDARD or EXPRESS.
-    #[arg(long = "type", value_enum, default_value = "STANDARD")]
-    machine_type: TypeArg,
-    /// A DefinitionSubstitutions entry, NAME=VALUE (repeatable).
-    #[arg(long = "substitution", value_name = "NAME=VALUE", value_parser = parse_substitution)]
-    substitutions: Vec<(String, String)>,
+    #[command(flatten)]
+    machine: MachineArgs,
     /// Print the report as JSON.
     #[arg(long)]
     json: bool,
@@ -49,7 +45,7 @@ pub fn run(args: &Args) -> ExitCode {
 fn execute(args: &Args) -> Result<ExitCode, String> {
     let source =
         crate::source::read(&args.definition, None).map_err(|e| format!("error: {e}\n"))?;
-    let request = args.inputs.request(source, &args.substitutions)?;
+    let request = args.inputs.request(source, &args.machine.substitutions)?;
     let profile = match &args.profile {
         Some(path) => read_profile(path)?,
         None => FaultProfile::standard(),
@@ -61,7 +57,7 @@ fn execute(args: &Args) -> Result<ExitCode, String> {
     }
     let options = Options {
         seed: args.seed,
-        machine_type: args.machine_type.into(),
+        machine_type: args.machine.machine_type.into(),
         ..Options::default()
     };
     let (machine, input, options) = stepwise_engine::prepare(&request, options)

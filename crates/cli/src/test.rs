@@ -11,7 +11,7 @@ use stepwise_engine::{mock, MockChoice, Options, RunRequest, StartError};
 
 use crate::emit;
 use crate::report::code_frames;
-use crate::validate::{parse_substitution, read_text, TypeArg};
+use crate::validate::{read_text, MachineArgs};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -35,12 +35,8 @@ pub struct Args {
     /// A file holding that input.
     #[arg(long)]
     input_file: Option<String>,
-    /// STANDARD or EXPRESS.
-    #[arg(long = "type", value_enum, default_value = "STANDARD")]
-    machine_type: TypeArg,
-    /// A DefinitionSubstitutions entry, NAME=VALUE (repeatable).
-    #[arg(long = "substitution", value_name = "NAME=VALUE", value_parser = parse_substitution)]
-    substitutions: Vec<(String, String)>,
+    #[command(flatten)]
+    machine: MachineArgs,
     /// The simulator's budget of state transitions per test case.
     #[arg(long, value_name = "N", default_value_t = stepwise_engine::DEFAULT_MAX_TRANSITIONS)]
     max_transitions: u64,
@@ -89,6 +85,7 @@ fn execute(args: &Args) -> Result<ExitCode, String> {
         let request = RunRequest {
             definition: definition.clone(),
             substitutions: args
+                .machine
                 .substitutions
                 .iter()
                 .cloned()
@@ -104,7 +101,7 @@ fn execute(args: &Args) -> Result<ExitCode, String> {
             }),
         };
         let options = Options {
-            machine_type: args.machine_type.into(),
+            machine_type: args.machine.machine_type.into(),
             max_transitions: args.max_transitions,
             ..Options::default()
         };

@@ -13,7 +13,7 @@ use stepwise_engine::{Options, RunRequest, StartError};
 
 use crate::emit;
 use crate::report::code_frames;
-use crate::validate::{parse_substitution, read_text, TypeArg};
+use crate::validate::{read_text, MachineArgs};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -55,12 +55,8 @@ pub struct Args {
     /// INFO (output, error, next state), DEBUG or TRACE (also every stage of the data flow).
     #[arg(long, value_enum, default_value = "INFO")]
     inspection_level: LevelArg,
-    /// STANDARD or EXPRESS.
-    #[arg(long = "type", value_enum, default_value = "STANDARD")]
-    machine_type: TypeArg,
-    /// A DefinitionSubstitutions entry, NAME=VALUE (repeatable).
-    #[arg(long = "substitution", value_name = "NAME=VALUE", value_parser = parse_substitution)]
-    substitutions: Vec<(String, String)>,
+    #[command(flatten)]
+    machine: MachineArgs,
     /// Print TestState's response as JSON.
     #[arg(long)]
     json: bool,
@@ -95,26 +91,28 @@ fn execute(args: &Args) -> Result<ExitCode, String> {
     let run = RunRequest {
         definition: text,
         substitutions: args
+            .machine
             .substitutions
             .iter()
             .cloned()
             .collect::<HashMap<_, _>>(),
         ..RunRequest::default()
     };
-    let machine = stepwise_engine::test_state::load_definition(&run, args.machine_type.into())
-        .map_err(|e| match e {
-            StartError::Definition(errors) => format!(
-                "{}error: {} is not a valid state machine\n",
-                code_frames(
-                    &args.definition,
-                    &run.definition,
-                    &errors,
-                    std::io::stderr().is_terminal()
+    let machine =
+        stepwise_engine::test_state::load_definition(&run, args.machine.machine_type.into())
+            .map_err(|e| match e {
+                StartError::Definition(errors) => format!(
+                    "{}error: {} is not a valid state machine\n",
+                    code_frames(
+                        &args.definition,
+                        &run.definition,
+                        &errors,
+                        std::io::stderr().is_terminal()
+                    ),
+                    args.definition
                 ),
-                args.definition
-            ),
-            other => format!("error: {other:?}\n"),
-        })?;
+                other => format!("error: {other:?}\n"),
+            })?;
     let request = TestStateRequest {
         state: args.state.clone().unwrap_or_default(),
         input: json_arg("--input", &args.input)?,
@@ -161,7 +159,7 @@ fn execute(args: &Args) -> Result<ExitCode, String> {
         },
     };
     let options = Options {
-        machine_type: args.machine_type.into(),
+        machine_type: args.machine.machine_type.into(),
         ..Options::default()
     };
     let response = test_state(&machine, &request, &options).map_err(|e| format!("error: {e}\n"))?;

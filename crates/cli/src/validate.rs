@@ -78,6 +78,17 @@ impl From<TypeArg> for MachineType {
     }
 }
 
+/// The machine's type and substitution values, for commands that read no template.
+#[derive(clap::Args)]
+pub struct MachineArgs {
+    /// STANDARD or EXPRESS.
+    #[arg(long = "type", value_enum, default_value = "STANDARD")]
+    pub machine_type: TypeArg,
+    /// A DefinitionSubstitutions entry, NAME=VALUE (repeatable).
+    #[arg(long = "substitution", value_name = "NAME=VALUE", value_parser = parse_substitution)]
+    pub substitutions: Vec<(String, String)>,
+}
+
 pub fn parse_substitution(text: &str) -> Result<(String, String), String> {
     text.split_once('=')
         .map(|(k, v)| (k.to_owned(), v.to_owned()))

@@ -190,28 +190,30 @@ impl Playground {
 
     /// Undo the last edit.
     pub fn undo(&self) {
-        let current = self.definition.get_untracked();
-        let previous = self.history.try_update_value(|h| {
-            let previous = h.past.pop()?;
-            h.future.push(current);
-            h.last_typing = 0.0;
-            Some(previous)
-        });
-        if let Some(Some(text)) = previous {
-            self.definition.set(text);
-        }
+        self.travel(true);
     }
 
     /// Redo the last undone edit.
     pub fn redo(&self) {
+        self.travel(false);
+    }
+
+    /// Go one text back (undo) or forward (redo) in the history, keeping the current text
+    /// on the other side.
+    fn travel(&self, back: bool) {
         let current = self.definition.get_untracked();
-        let next = self.history.try_update_value(|h| {
-            let next = h.future.pop()?;
-            h.past.push(current);
+        let text = self.history.try_update_value(|h| {
+            let (from, to) = if back {
+                (&mut h.past, &mut h.future)
+            } else {
+                (&mut h.future, &mut h.past)
+            };
+            let text = from.pop()?;
+            to.push(current);
             h.last_typing = 0.0;
-            Some(next)
+            Some(text)
         });
-        if let Some(Some(text)) = next {
+        if let Some(Some(text)) = text {
             self.definition.set(text);
         }
     }

@@ -144,6 +144,28 @@ pub fn GraphView() -> impl IntoView {
             _ => Default::default(),
         })
     });
+    // The drawing's parts with their keys, in drawing order, each key computed once.
+    let keyed_nodes = Memo::new(move |_| {
+        laid(pg.drawing, |d| {
+            d.nodes.iter().map(|n| (node_key(n), n.clone())).collect()
+        })
+    });
+    let keyed_edges = Memo::new(move |_| {
+        laid(pg.drawing, |d| {
+            edge_keys(&d.edges)
+                .into_iter()
+                .zip(d.edges.iter().cloned())
+                .collect()
+        })
+    });
+    let nodes_where = move |container: bool| {
+        keyed_nodes.with(|n| {
+            n.iter()
+                .filter(|(_, n)| n.container == container)
+                .cloned()
+                .collect::<Vec<_>>()
+        })
+    };
     let marks = Marks {
         statuses: Memo::new(move |_| at_cursor.with(|s| s.statuses.clone())),
         taken: Memo::new(move |_| at_cursor.with(|s| s.transitions.clone())),
@@ -152,23 +174,8 @@ pub fn GraphView() -> impl IntoView {
         linking: RwSignal::new(None::<Link>),
         selected: StoredValue::new(Selector::new(move || pg.selected.get())),
         selected_edge: StoredValue::new(Selector::new(move || pg.selected_edge.get())),
-        nodes: Memo::new(move |_| {
-            laid(pg.drawing, |d| {
-                d.nodes.iter().map(|n| (node_key(n), n.clone())).collect()
-            })
-            .into_iter()
-            .collect()
-        }),
-        edges: Memo::new(move |_| {
-            laid(pg.drawing, |d| {
-                edge_keys(&d.edges)
-                    .into_iter()
-                    .zip(d.edges.iter().cloned())
-                    .collect()
-            })
-            .into_iter()
-            .collect()
-        }),
+        nodes: Memo::new(move |_| keyed_nodes.with(|n| n.iter().cloned().collect())),
+        edges: Memo::new(move |_| keyed_edges.with(|e| e.iter().cloned().collect())),
     };
     let has_drawing = Memo::new(move |_| pg.drawing.with(Option::is_some));
     // Pixels of the pane per unit of the drawing, and where the drawing's origin is on the
@@ -248,15 +255,15 @@ pub fn GraphView() -> impl IntoView {
                         </defs>
                         // Keyed by what they are, not where: an edit that moves them updates their
                         // geometry in place.
-                        <For each=move || laid(pg.drawing, |d| d.nodes.iter().filter(|n| n.container).cloned().collect()) key=node_key
-                            children=move |node| view! { <GraphNode key=node_key(&node) node marks /> } />
+                        <For each=move || nodes_where(true) key=|(key, _)| *key
+                            children=move |(key, node)| view! { <GraphNode key node marks /> } />
                         <For each=move || laid(pg.drawing, |d| d.scopes.clone()) key=|s| format!("{}{:?}", s.id, s.rect) children=|s| view! {
                             <rect class="scope" x=s.rect.x y=s.rect.y width=s.rect.width height=s.rect.height rx="6"></rect>
                         } />
-                        <For each=move || laid(pg.drawing, |d| edge_keys(&d.edges).into_iter().zip(d.edges.iter().cloned()).collect()) key=|(key, _)| *key
+                        <For each=move || keyed_edges.get() key=|(key, _)| *key
                             children=move |(key, edge)| view! { <GraphEdge key edge marks /> } />
-                        <For each=move || laid(pg.drawing, |d| d.nodes.iter().filter(|n| !n.container).cloned().collect()) key=node_key
-                            children=move |node| view! { <GraphNode key=node_key(&node) node marks /> } />
+                        <For each=move || nodes_where(false) key=|(key, _)| *key
+                            children=move |(key, node)| view! { <GraphNode key node marks /> } />
                         {move || marks.linking.get().map(|l| view! {
                             <line class=if l.catch { "linking catch" } else { "linking" } x1=l.start.0 y1=l.start.1 x2=l.end.0 y2=l.end.1></line>
                         })}

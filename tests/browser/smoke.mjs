@@ -611,7 +611,8 @@ await check('the documentation page embeds three runnable playgrounds that size 
     const frame = await handle.contentFrame();
     await frame.waitForSelector('g.node', { timeout: 15000 });
     await frame.click('button.run');
-    await frame.waitForFunction((status) => document.querySelector('.run-status')?.textContent === status, expected[i], { timeout: 10000 });
+    await frame.waitForFunction((status) => document.querySelector('.run-status')?.textContent === status, expected[i], { timeout: 10000 })
+      .catch(async () => { throw new Error(`frame ${i}: the run shows ${JSON.stringify(await frame.locator('.run-status').first().textContent().catch(() => null))}, not ${expected[i]}`); });
     const open = await frame.getAttribute('a.open-full', 'href');
     if (!open.includes('#w=') || open.includes('embed')) throw new Error(`frame ${i}: open-full link ${open}`);
   }

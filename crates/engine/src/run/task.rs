@@ -300,7 +300,12 @@ impl<'m> Runner<'m> {
                 self.emit(EventType::TaskStarted, || {
                     Some(json!({ "resourceType": resource_type, "resource": resource }))
                 });
-                if task.resource.ends_with(".sync") || task.resource.contains(".sync:") {
+                // The service accepted the request and the task now waits: on the job it
+                // started (.sync) or on the token it handed out (.waitForTaskToken).
+                let waits = task.resource.ends_with(".sync")
+                    || task.resource.contains(".sync:")
+                    || task.resource.ends_with(".waitForTaskToken");
+                if waits {
                     self.emit(EventType::TaskSubmitted, || {
                         Some(details(
                             [

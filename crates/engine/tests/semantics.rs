@@ -215,3 +215,18 @@ fn the_machine_timeout_ends_the_execution_as_timed_out() {
         "ExecutionTimedOut"
     );
 }
+
+// Recorded on AWS: a Pass state's `$$.State` is `{Name, EnteredTime}`; only the states that
+// take Retry (Task, Parallel, Map) count retries there.
+#[test]
+fn only_states_that_retry_have_a_retry_count_in_the_context_object() {
+    let definition = json!({"StartAt": "P", "States": {
+        "P": {"Type": "Pass", "Parameters": {"state.$": "$$.State"}, "ResultPath": "$.pass", "Next": "T"},
+        "T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+            "Parameters": {"state.$": "$$.State"}, "ResultPath": "$.task", "End": true}}});
+    let execution = run(definition, json!({}));
+    let output = execution.output().expect("the run succeeds");
+    let pass: Vec<&String> = output["pass"]["state"].as_object().unwrap().keys().collect();
+    assert_eq!(pass, ["EnteredTime", "Name"]);
+    assert_eq!(output["task"]["state"]["RetryCount"], json!(0));
+}

@@ -20,7 +20,9 @@ use std::sync::Arc;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use serde_json::{json, Value};
-use stepwise_asl::model::{Catcher, QueryLanguage, Scope, State, StateType, Template, Transition};
+use stepwise_asl::model::{
+    Catcher, Kind, QueryLanguage, Scope, State, StateType, Template, Transition,
+};
 
 use crate::env::compact;
 use crate::env::{ContextSource, Env, Vars};
@@ -59,10 +61,21 @@ pub(crate) struct StateFacts {
     pub name: String,
     pub entered_millis: i64,
     pub retry_count: u32,
+    /// Task, Parallel and Map count their retries in `$$.State.RetryCount`; AWS gives the
+    /// other states no such member.
+    pub counts_retries: bool,
     pub token: Option<String>,
     pub map_item: Option<(usize, Value)>,
     /// A Parallel branch or Map iteration failed in the last attempt.
     pub branch_failed: bool,
+}
+
+/// Whether a state keeps a retry counter in its context object (the states that take Retry).
+pub(crate) fn counts_retries(state: &State) -> bool {
+    matches!(
+        state.kind,
+        Kind::Task(_) | Kind::Parallel { .. } | Kind::Map(_)
+    )
 }
 
 /// How an execution (or a distributed Map's child execution) ended.
@@ -245,9 +258,12 @@ impl<'m> Runner<'m> {
                 "StartTime": time(self.options.start_time_millis),
                 "RedriveCount": 0,
             },
-            "State": { "EnteredTime": time(facts.entered_millis), "Name": facts.name, "RetryCount": facts.retry_count },
+            "State": { "EnteredTime": time(facts.entered_millis), "Name": facts.name },
             "StateMachine": { "Id": self.state_machine_arn(), "Name": self.options.state_machine_name },
         });
+        if facts.counts_retries {
+            context["State"]["RetryCount"] = json!(facts.retry_count);
+        }
         if let Some(token) = &facts.token {
             context["Task"] = json!({ "Token": token });
         }
@@ -378,6 +394,7 @@ impl<'m> Runner<'m> {
         let mut facts = StateFacts {
             name: state.name.clone(),
             entered_millis: self.now,
+            counts_retries: counts_retries(state),
             ..StateFacts::default()
         };
         if state.retry.is_empty() && state.catch.is_empty() {
@@ -486,8 +503,7 @@ impl<'m> Runner<'m> {
         next: Transition,
         assigned: &[(String, Value)],
     ) -> (Value, Transition) {
-        if matches!(state.kind, stepwise_asl::model::Kind::Map(_)) && self.options.faults.is_some()
-        {
+        if matches!(state.kind, Kind::Map(_)) && self.options.faults.is_some() {
             // Iterations the Map tolerated did not fail the execution.
             self.fault_log.failed_state = None;
         }

@@ -58,6 +58,7 @@ impl<'m> Runner<'m> {
             name: state.name.clone(),
             entered_millis: self.now,
             retry_count,
+            counts_retries: super::counts_retries(state),
             ..StateFacts::default()
         };
         let single = match self.attempt(state, Cow::Borrowed(&input), vars, &mut facts) {

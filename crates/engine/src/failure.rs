@@ -49,8 +49,13 @@ impl Failure {
         serde_json::json!({ "error": self.error, "cause": self.cause })
     }
 
-    /// `{"Error", "Cause"}`: the error output a Catch passes on.
+    /// `{"Error", "Cause"}`: the error output a Catch passes on. A failure reported without
+    /// an error name (SendTaskFailure with neither field) passes on nulls.
     pub fn output(&self) -> serde_json::Value {
+        if self.error.is_empty() {
+            let cause = Some(&self.cause).filter(|c| !c.is_empty());
+            return serde_json::json!({ "Error": null, "Cause": cause });
+        }
         serde_json::json!({ "Error": self.error, "Cause": self.cause })
     }
 

@@ -45,6 +45,7 @@ event_types! {
     ParallelStateFailed,
     MapStateEntered, MapStateExited, MapStateStarted, MapStateSucceeded, MapStateFailed,
     MapIterationStarted, MapIterationSucceeded, MapIterationFailed, MapIterationAborted,
+    TaskStateAborted, WaitStateAborted, ParallelStateAborted, MapStateAborted,
     MapRunStarted, MapRunSucceeded, MapRunFailed,
     TaskScheduled, TaskStarted, TaskSubmitted, TaskSucceeded, TaskFailed, TaskTimedOut,
     LambdaFunctionScheduled, LambdaFunctionStarted, LambdaFunctionSucceeded,
@@ -92,6 +93,18 @@ impl EventType {
         StateType::ALL
             .into_iter()
             .find(|t| EventType::entered(*t) == self)
+    }
+
+    /// The event that closes a state of type `state_type` a failing Parallel branch or Map
+    /// iteration cut short (only states that last have one).
+    pub fn aborted(state_type: StateType) -> Option<EventType> {
+        Some(match state_type {
+            StateType::Task => EventType::TaskStateAborted,
+            StateType::Wait => EventType::WaitStateAborted,
+            StateType::Parallel => EventType::ParallelStateAborted,
+            StateType::Map => EventType::MapStateAborted,
+            _ => return None,
+        })
     }
 
     /// True for `...StateExited` events.

@@ -86,6 +86,32 @@ fn a_failing_branch_stops_the_others_at_that_moment() {
 }
 
 #[test]
+fn a_failing_branch_closes_the_states_it_cut_short_as_aborted() {
+    let failing_task = json!({ "StartAt": "T", "States": {
+        "T": { "Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "End": true } } });
+    let definition = json!({ "StartAt": "P", "States": { "P": { "Type": "Parallel", "End": true,
+        "Branches": [wait_then_pass(10, "Slow"), failing_task] } } });
+    let throw = json!({ "T": { "0": { "Throw": { "Error": "Boom", "Cause": "c" } } } });
+    let execution = start(definition, json!({}), Some(mocks(throw)));
+    let tail: Vec<_> = kinds(&execution)
+        .into_iter()
+        .map(|(k, _)| k)
+        .skip_while(|k| *k != "TaskFailed")
+        .collect();
+    // The failed Task never exits, and the Wait of the other branch never ends.
+    assert_eq!(
+        tail,
+        [
+            "TaskFailed",
+            "TaskStateAborted",
+            "WaitStateAborted",
+            "ParallelStateFailed",
+            "ExecutionFailed"
+        ]
+    );
+}
+
+#[test]
 fn inline_map_iterations_share_max_concurrency_slots() {
     let map = |concurrency: u64| {
         json!({ "StartAt": "M", "States": { "M": { "Type": "Map", "MaxConcurrency": concurrency, "End": true,

@@ -8,8 +8,9 @@ use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
 use serde_json::{json, Value};
+use stepwise_asl::model::StateType;
 
-use super::{Runner, Stop};
+use super::{Runner, Stop, Visited};
 use crate::failure::Failure;
 
 /// One branch or iteration that has run.
@@ -17,6 +18,15 @@ pub(super) struct Unit {
     start: i64,
     end: i64,
     result: Result<Value, Stop>,
+    /// The states it entered, in order.
+    trail: Vec<Visited>,
+}
+
+impl Unit {
+    /// The state this unit was in at `at`: the last one it entered by then.
+    fn state_at(&self, at: i64) -> Option<&Visited> {
+        self.trail.iter().rev().find(|v| v.entered <= at)
+    }
 }
 
 /// Concurrency on the virtual clock: at most `limit` units at a time (0: no limit).
@@ -106,7 +116,9 @@ impl FanOut {
         unit: impl FnOnce(&mut Runner<'m>) -> Result<Value, Stop>,
     ) {
         runner.now = start;
+        let outer_trail = runner.branch_trail.replace(Vec::new());
         let result = unit(runner);
+        let trail = std::mem::replace(&mut runner.branch_trail, outer_trail).unwrap_or_default();
         let end = runner.now;
         if !matches!(result, Err(Stop::Wait)) {
             self.slots.finished(end);
@@ -114,7 +126,12 @@ impl FanOut {
         if matches!(result, Err(Stop::Fail(_))) {
             self.failed_at = Some(self.failed_at.map_or(end, |f| f.min(end)));
         }
-        self.units.push(Unit { start, end, result });
+        self.units.push(Unit {
+            start,
+            end,
+            result,
+            trail,
+        });
     }
 
     /// The first failure in virtual time, if any, as (unit, time).
@@ -158,6 +175,12 @@ impl FanOut {
         // Callbacks of the other units were cancelled with them.
         runner.pending.truncate(self.pending_mark);
         runner.now = at;
+        // The failed unit's Task state never exits: AWS closes it as aborted.
+        if let Some(visited) = self.units[failed].state_at(at) {
+            if visited.state_type == StateType::Task {
+                runner.emit(EventType::TaskStateAborted, || None);
+            }
+        }
         let mut failure = None;
         for (index, unit) in self.units.into_iter().enumerate() {
             let in_flight =
@@ -168,6 +191,10 @@ impl FanOut {
                 }
             } else if in_flight {
                 aborted(runner, index);
+                let cut_short = unit.state_at(at).map(|v| v.state_type);
+                if let Some(kind) = cut_short.and_then(EventType::aborted) {
+                    runner.emit(kind, || None);
+                }
             }
         }
         let failure = failure.unwrap_or_else(|| Failure::runtime("A branch failed"));

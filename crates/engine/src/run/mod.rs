@@ -116,6 +116,16 @@ pub(crate) struct Runner<'m> {
     /// The text of the output the last state exit recorded: the next state of its scope
     /// takes that very value as input, so its entered event shares the text.
     last_output: Option<Arc<str>>,
+    /// The states the Parallel branch or Map iteration being run has entered so far, with
+    /// when; `None` outside fan-outs.
+    pub(super) branch_trail: Option<Vec<Visited>>,
+}
+
+/// A state a branch entered, and when: what a failure that strikes later finds it in.
+#[derive(Clone, Copy)]
+pub(super) struct Visited {
+    pub entered: i64,
+    pub state_type: StateType,
 }
 
 impl<'m> Runner<'m> {
@@ -150,6 +160,7 @@ impl<'m> Runner<'m> {
             fault_rng: RefCell::new(ChaCha8Rng::seed_from_u64(options.seed ^ FAULT_STREAM)),
             fault_log: Default::default(),
             last_output: None,
+            branch_trail: None,
         }
     }
 
@@ -292,6 +303,12 @@ impl<'m> Runner<'m> {
         let mut input_text = None;
         loop {
             let state = &scope.states[index];
+            if let Some(trail) = &mut self.branch_trail {
+                trail.push(Visited {
+                    entered: self.now,
+                    state_type: state.kind.state_type(),
+                });
+            }
             let (output, next) = self.run_state(state, input, input_text.take(), vars)?;
             match next {
                 Transition::Next(_, i) => {

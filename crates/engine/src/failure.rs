@@ -18,6 +18,10 @@ pub struct Failure {
     pub error: String,
     /// Human-readable detail.
     pub cause: String,
+    /// A timeout because the worker sent no heartbeat in time: AWS reports it as
+    /// `States.Timeout`, and `States.HeartbeatTimeout` in a Retry or Catch matches it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub missed_heartbeat: bool,
 }
 
 impl Failure {
@@ -26,6 +30,15 @@ impl Failure {
         Failure {
             error: error.into(),
             cause: cause.into(),
+            missed_heartbeat: false,
+        }
+    }
+
+    /// A task's worker sent no heartbeat within HeartbeatSeconds.
+    pub fn heartbeat_timeout(cause: impl Into<String>) -> Self {
+        Failure {
+            missed_heartbeat: true,
+            ..Failure::new("States.Timeout", cause)
         }
     }
 
@@ -61,7 +74,8 @@ impl Failure {
 
     /// Does a Retry/Catch `ErrorEquals` list match this failure? Nothing matches
     /// `States.Runtime`, not even a list that names it: AWS always fails the execution.
-    /// `States.TaskFailed` matches every other error but `States.Timeout`.
+    /// `States.TaskFailed` matches every other error but `States.Timeout`;
+    /// `States.HeartbeatTimeout` matches the timeouts of missed heartbeats.
     pub fn matches(&self, error_equals: &[String]) -> bool {
         if self.is_terminal() {
             return false;
@@ -70,6 +84,7 @@ impl Failure {
             e == &self.error
                 || e == "States.ALL"
                 || (e == "States.TaskFailed" && self.error != "States.Timeout")
+                || (e == "States.HeartbeatTimeout" && self.missed_heartbeat)
         })
     }
 

@@ -327,15 +327,32 @@ fn a_silent_worker_misses_its_heartbeat() {
     );
     execution.advance(100).unwrap();
     assert_eq!(execution.status(), Status::Failed);
-    assert_eq!(
-        execution.failure().unwrap().error,
-        "States.HeartbeatTimeout"
-    );
+    // AWS reports a missed heartbeat as a timeout.
+    assert_eq!(execution.failure().unwrap().error, "States.Timeout");
     assert!(kinds(&execution).iter().any(|(k, _)| *k == "TaskTimedOut"));
     assert_eq!(seconds_between(&execution), 500);
     assert_eq!(
         execution.send_task_success(&token, json!({})),
         Err(ApiError::TaskTimedOut)
+    );
+}
+
+#[test]
+fn a_missed_heartbeat_is_caught_by_its_own_name_and_reported_as_a_timeout() {
+    let catch = json!({ "HeartbeatSeconds": 5, "Catch": [
+        { "ErrorEquals": ["States.TaskFailed"], "Next": "Wrong" },
+        { "ErrorEquals": ["States.HeartbeatTimeout"], "Next": "Silent" }] });
+    let mut definition = callback(catch);
+    definition["States"]["Pay"].as_object_mut().unwrap().remove("End");
+    definition["States"]["Pay"]["Next"] = json!("Wrong");
+    definition["States"]["Wrong"] = json!({ "Type": "Fail", "Error": "Wrong" });
+    definition["States"]["Silent"] = json!({ "Type": "Pass", "End": true });
+    let mut execution = start(definition, json!({}), None);
+    execution.advance(6).unwrap();
+    assert_eq!(execution.status(), Status::Succeeded);
+    assert_eq!(
+        execution.output(),
+        Some(&json!({ "Error": "States.Timeout", "Cause": "" }))
     );
 }
 

@@ -16,6 +16,10 @@ use crate::history::details;
 use crate::mock::Response;
 use crate::{Answer, Pending};
 
+/// The name a Retry or Catch gives a missed heartbeat; history and the error output show it
+/// as `States.Timeout`.
+const HEARTBEAT_TIMEOUT: &str = "States.HeartbeatTimeout";
+
 /// How AWS reports a resource in history.
 enum Shape {
     /// `arn:aws:lambda:...:function:f`: LambdaFunction* events.
@@ -119,7 +123,7 @@ impl<'m> Runner<'m> {
                 .map(|t| (throw("States.Timeout", INJECTED_CAUSE), t)),
             Some(Fault::HeartbeatTimeout) => limits.heartbeat.map(|h| {
                 (
-                    throw("States.HeartbeatTimeout", INJECTED_CAUSE),
+                    throw(HEARTBEAT_TIMEOUT, INJECTED_CAUSE),
                     scheduled + h,
                 )
             }),
@@ -173,6 +177,7 @@ impl<'m> Runner<'m> {
                 format!("The state/task '{}' returned a result with a size exceeding the maximum number of bytes service limit.", task.resource),
             )),
             Response::Return(value) => Ok(value),
+            Response::Throw { error, cause } if error == HEARTBEAT_TIMEOUT => Err(Failure::heartbeat_timeout(cause)),
             Response::Throw { error, cause } if task.resource.contains(":::apigateway:") => Err(Failure::new(error, compact_json_text(cause))),
             Response::Throw { error, cause } => Err(Failure::new(error, cause)),
         };
@@ -344,8 +349,7 @@ impl<'m> Runner<'m> {
     }
 
     fn emit_failed(&mut self, task: &Task, failure: &Failure) {
-        let timed_out =
-            failure.error == "States.Timeout" || failure.error == "States.HeartbeatTimeout";
+        let timed_out = failure.error == "States.Timeout";
         let error_details = failure.details();
         match shape(&task.resource) {
             Shape::Lambda => {
@@ -394,7 +398,7 @@ impl Limits {
     fn first_missed(&self, last_beat: i64, at: i64) -> Option<(Response, i64)> {
         let heartbeat = self
             .heartbeat
-            .map(|h| (last_beat + h, "States.HeartbeatTimeout"));
+            .map(|h| (last_beat + h, HEARTBEAT_TIMEOUT));
         let timeout = self.timeout.map(|t| (t, "States.Timeout"));
         let (deadline, error) = [heartbeat, timeout]
             .into_iter()

@@ -230,3 +230,22 @@ fn only_states_that_retry_have_a_retry_count_in_the_context_object() {
     assert_eq!(pass, ["EnteredTime", "Name"]);
     assert_eq!(output["task"]["state"]["RetryCount"], json!(0));
 }
+
+// AWS accepts an ItemsPath beside an ItemReader and reads the items, without evaluating
+// the ItemsPath (which may name nothing in the input).
+#[test]
+fn a_map_with_an_item_reader_does_not_evaluate_its_items_path() {
+    let definition = json!({"StartAt": "Map", "States": {"Map": {"Type": "Map", "ItemsPath": "$.nothing",
+        "ItemReader": {"Resource": "arn:aws:states:::s3:getObject", "ReaderConfig": {"InputType": "JSON"},
+            "Parameters": {"Bucket": "b", "Key": "k"}},
+        "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+            "StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}, "End": true}}});
+    let mocks = r#"{"StateMachines": {"M": {"TestCases": {"T": {"Map": "Items"}}}},
+        "MockedResponses": {"Items": {"0": {"Return": "[1, 2]"}}}}"#;
+    let options = Options {
+        mocks: Some(mock::load(mocks, Some("M"), "T").expect("a valid mock file")),
+        ..Options::default()
+    };
+    let execution = run_with(definition, json!({}), options);
+    assert_eq!(execution.output(), Some(&json!([1, 2])));
+}

@@ -190,11 +190,12 @@ impl Loader<'_> {
         } else {
             None
         };
-        if obj.has("ItemReader") && (obj.has("ItemsPath") || obj.has("Items")) {
+        // AWS takes an ItemsPath beside an ItemReader (and reads the items), not Items.
+        if obj.has("ItemReader") && obj.has("Items") {
             self.sink.error(
                 "ASL014",
                 obj.at("ItemReader"),
-                "\"ItemReader\" cannot be combined with \"ItemsPath\" or \"Items\"",
+                "\"ItemReader\" cannot be combined with \"Items\"",
             );
         }
         for (field, what) in [

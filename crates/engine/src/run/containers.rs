@@ -97,15 +97,16 @@ impl<'m> Runner<'m> {
         // AWS fails the whole Map state (MapStateFailed) when its Items cannot be evaluated.
         let mut items_failed = None;
         let items = match (&map.items_path, &map.items) {
+            // A Map with an ItemReader reads its items; AWS does not evaluate its ItemsPath.
+            // TestState's `mapItemReaderData` stands for what the reader would read.
+            _ if map.item_reader.is_some() => {
+                self.stand.as_ref().and_then(|s| s.reader_data.clone())
+            }
             (Some(path), _) => Some(eval.env.require(path, "ItemsPath")?),
             (None, Some(template)) => eval
                 .template(template, "Items")
                 .map_err(|failure| items_failed = Some(failure))
                 .ok(),
-            // TestState's `mapItemReaderData` stands for what the reader would read.
-            (None, None) if map.item_reader.is_some() => {
-                self.stand.as_ref().and_then(|s| s.reader_data.clone())
-            }
             (None, None) => Some(input.clone()),
         };
 

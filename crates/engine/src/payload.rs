@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 use stepwise_asl::model::{ResultPath, Selector, Template};
 use stepwise_asl::path::Root;
 
-use crate::env::{compact, Env, Vars};
+use crate::env::{compact, ContextSource, Env, Vars};
 use crate::failure::Failure;
 use crate::jsonata::{Bindings, Jsonata, Scope};
 use crate::jsonpath;
@@ -99,11 +99,13 @@ fn nested_field(parent: &str, key: &str, member: &Template) -> String {
     }
 }
 
-/// Apply `InputPath` / `OutputPath` to `value` (the path may also start from a variable).
+/// Apply `InputPath` / `OutputPath` to `value` (the path may also start from a variable or
+/// the context object).
 pub fn select<'v>(
     selector: &Selector,
     value: &'v Value,
     vars: &'v Vars,
+    context: &dyn ContextSource,
 ) -> Result<Cow<'v, Value>, Failure> {
     let path = match selector {
         Selector::Whole => return Ok(Cow::Borrowed(value)),
@@ -114,8 +116,19 @@ pub fn select<'v>(
         Root::Variable(name) => vars
             .get(name)
             .ok_or_else(|| Failure::runtime(format!("The variable '${name}' is not defined")))?,
+        Root::Context => {
+            let context = context.context();
+            return select_in(path, &context).map(|v| Cow::Owned(v.into_owned()));
+        }
         _ => value,
     };
+    select_in(path, root)
+}
+
+fn select_in<'v>(
+    path: &stepwise_asl::path::Path,
+    root: &'v Value,
+) -> Result<Cow<'v, Value>, Failure> {
     match jsonpath::select(path, root) {
         Some(jsonpath::Selection::One(v)) => Ok(Cow::Borrowed(v)),
         Some(selection) => Ok(Cow::Owned(selection.into_value())),
@@ -156,10 +169,15 @@ pub(crate) fn not_found(path: &stepwise_asl::path::Path, root: &Value) -> String
 }
 
 /// Owned form of [`select`], moving `value` when the whole of it is kept.
-pub fn select_owned(selector: &Selector, value: Value, vars: &Vars) -> Result<Value, Failure> {
+pub fn select_owned(
+    selector: &Selector,
+    value: Value,
+    vars: &Vars,
+    context: &dyn ContextSource,
+) -> Result<Value, Failure> {
     match selector {
         Selector::Whole => Ok(value),
-        _ => select(selector, &value, vars).map(Cow::into_owned),
+        _ => select(selector, &value, vars, context).map(Cow::into_owned),
     }
 }
 

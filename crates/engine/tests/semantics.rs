@@ -226,7 +226,11 @@ fn only_states_that_retry_have_a_retry_count_in_the_context_object() {
             "Parameters": {"state.$": "$$.State"}, "ResultPath": "$.task", "End": true}}});
     let execution = run(definition, json!({}));
     let output = execution.output().expect("the run succeeds");
-    let pass: Vec<&String> = output["pass"]["state"].as_object().unwrap().keys().collect();
+    let pass: Vec<&String> = output["pass"]["state"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .collect();
     assert_eq!(pass, ["EnteredTime", "Name"]);
     assert_eq!(output["task"]["state"]["RetryCount"], json!(0));
 }
@@ -248,4 +252,20 @@ fn a_map_with_an_item_reader_does_not_evaluate_its_items_path() {
     };
     let execution = run_with(definition, json!({}), options);
     assert_eq!(execution.output(), Some(&json!([1, 2])));
+}
+
+// Recorded on AWS: InputPath and OutputPath may read the context object.
+#[test]
+fn input_and_output_paths_read_the_context_object() {
+    let definition = json!({"StartAt": "P", "States": {
+        "P": {"Type": "Pass", "InputPath": "$$.Execution.Input.inner", "Next": "Q"},
+        "Q": {"Type": "Pass", "OutputPath": "$$.State", "End": true}}});
+    let execution = run(definition, json!({"inner": {"a": 1}}));
+    let output = execution.output().expect("the run succeeds");
+    assert_eq!(output["Name"], json!("Q"));
+    let execution = run(
+        single(json!({"Type": "Pass", "InputPath": "$$.Execution.Input", "End": true})),
+        json!({"input-value": 0}),
+    );
+    assert_eq!(execution.output(), Some(&json!({"input-value": 0})));
 }

@@ -103,7 +103,7 @@ impl<'m> Runner<'m> {
                     let assigned = self.assign(state.assign.as_ref(), result, None, vars, facts)?;
                     (result.clone(), assigned)
                 } else {
-                    let effective = payload::select(&state.input_path, &input, vars)?;
+                    let effective = payload::select(&state.input_path, &input, vars, &ctx)?;
                     self.note(Stage::AfterInputPath, &effective);
                     let effective = match &state.parameters {
                         Some(t) => Cow::Owned(
@@ -122,7 +122,7 @@ impl<'m> Runner<'m> {
                 let combined =
                     payload::apply_result_path(&state.result_path, input.into_owned(), result)?;
                 self.note(Stage::AfterResultPath, &combined);
-                let output = payload::select_owned(&state.output_path, combined, vars)?;
+                let output = payload::select_owned(&state.output_path, combined, vars, &ctx)?;
                 Ok((output, state.transition.clone(), assigned))
             }
         }
@@ -145,7 +145,7 @@ impl<'m> Runner<'m> {
         let effective = if jsonata {
             Cow::Borrowed(input.as_ref())
         } else {
-            let selected = payload::select(&state.input_path, &input, vars)?;
+            let selected = payload::select(&state.input_path, &input, vars, &ctx)?;
             self.note(Stage::AfterInputPath, &selected);
             selected
         };
@@ -181,7 +181,7 @@ impl<'m> Runner<'m> {
             _ if jsonata => input.into_owned(),
             _ => {
                 let effective = effective.into_owned();
-                payload::select_owned(&state.output_path, effective, vars)?
+                payload::select_owned(&state.output_path, effective, vars, &ctx)?
             }
         };
         Ok((output, next, assigned))
@@ -199,7 +199,7 @@ impl<'m> Runner<'m> {
             runner: self,
             facts,
         };
-        let effective = payload::select(&state.input_path, input, vars)?;
+        let effective = payload::select(&state.input_path, input, vars, &ctx)?;
         let states = (state.query_language == QueryLanguage::Jsonata)
             .then(|| self.states_var(input, None, None, facts));
         let eval = self.evaluator(&effective, vars, &ctx, states.as_ref());
@@ -325,7 +325,7 @@ impl<'m> Runner<'m> {
                 let combined =
                     payload::apply_result_path(&state.result_path, input.into_owned(), result)?;
                 self.note(Stage::AfterResultPath, &combined);
-                let output = payload::select_owned(&state.output_path, combined, vars)?;
+                let output = payload::select_owned(&state.output_path, combined, vars, &ctx)?;
                 Ok((output, state.transition.clone(), assigned))
             }
         }

@@ -626,7 +626,7 @@ impl<'m> Runner<'m> {
             self.note(Stage::AfterArguments, &arguments);
             return Ok(arguments);
         }
-        let selected = payload::select(&state.input_path, input, vars)?;
+        let selected = payload::select(&state.input_path, input, vars, context)?;
         self.note(Stage::AfterInputPath, &selected);
         let parameters = match &state.parameters {
             Some(t) => self

@@ -43,10 +43,15 @@ fn shape(resource: &str) -> Shape {
     let rest = resource
         .strip_prefix("arn:aws:states:::")
         .unwrap_or(resource);
-    let (resource_type, resource) = rest.rsplit_once(':').unwrap_or((rest, ""));
+    // `.sync:2` keeps its version with the action: `states` / `startExecution.sync:2`.
+    let (head, version) = match rest.find(".sync:") {
+        Some(i) => rest.split_at(i),
+        None => (rest, ""),
+    };
+    let (resource_type, action) = head.rsplit_once(':').unwrap_or((head, ""));
     Shape::Service {
         resource_type: resource_type.to_owned(),
-        resource: resource.to_owned(),
+        resource: format!("{action}{version}"),
     }
 }
 
@@ -121,12 +126,9 @@ impl<'m> Runner<'m> {
             Some(Fault::Timeout) => limits
                 .timeout
                 .map(|t| (throw("States.Timeout", INJECTED_CAUSE), t)),
-            Some(Fault::HeartbeatTimeout) => limits.heartbeat.map(|h| {
-                (
-                    throw(HEARTBEAT_TIMEOUT, INJECTED_CAUSE),
-                    scheduled + h,
-                )
-            }),
+            Some(Fault::HeartbeatTimeout) => limits
+                .heartbeat
+                .map(|h| (throw(HEARTBEAT_TIMEOUT, INJECTED_CAUSE), scheduled + h)),
             None => None,
         };
         if let Some((Response::Throw { error, .. }, _)) = &forced {
@@ -396,9 +398,7 @@ struct Limits {
 impl Limits {
     /// The timeout that fires before `at`, if any, with the virtual time it fires at.
     fn first_missed(&self, last_beat: i64, at: i64) -> Option<(Response, i64)> {
-        let heartbeat = self
-            .heartbeat
-            .map(|h| (last_beat + h, HEARTBEAT_TIMEOUT));
+        let heartbeat = self.heartbeat.map(|h| (last_beat + h, HEARTBEAT_TIMEOUT));
         let timeout = self.timeout.map(|t| (t, "States.Timeout"));
         let (deadline, error) = [heartbeat, timeout]
             .into_iter()
@@ -420,5 +420,34 @@ fn compact_json_text(cause: String) -> String {
     match serde_json::from_str::<Value>(&cause) {
         Ok(value @ (Value::Object(_) | Value::Array(_))) => compact(&value),
         _ => cause,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn service(resource: &str) -> (String, String) {
+        match shape(resource) {
+            Shape::Service {
+                resource_type,
+                resource,
+            } => (resource_type, resource),
+            _ => panic!("{resource} is a service integration"),
+        }
+    }
+
+    #[test]
+    fn service_resources_name_their_type_and_action_as_history_does() {
+        let cases = [
+            ("arn:aws:states:::sqs:sendMessage.waitForTaskToken", "sqs", "sendMessage.waitForTaskToken"),
+            ("arn:aws:states:::states:startExecution.sync:2", "states", "startExecution.sync:2"),
+            ("arn:aws:states:::states:startExecution.sync", "states", "startExecution.sync"),
+            ("arn:aws:states:::aws-sdk:secretsmanager:listSecrets", "aws-sdk:secretsmanager", "listSecrets"),
+            ("arn:aws:states:::lambda:invoke", "lambda", "invoke"),
+        ];
+        for (resource, resource_type, action) in cases {
+            assert_eq!(service(resource), (resource_type.into(), action.into()));
+        }
     }
 }

@@ -343,7 +343,10 @@ fn a_missed_heartbeat_is_caught_by_its_own_name_and_reported_as_a_timeout() {
         { "ErrorEquals": ["States.TaskFailed"], "Next": "Wrong" },
         { "ErrorEquals": ["States.HeartbeatTimeout"], "Next": "Silent" }] });
     let mut definition = callback(catch);
-    definition["States"]["Pay"].as_object_mut().unwrap().remove("End");
+    definition["States"]["Pay"]
+        .as_object_mut()
+        .unwrap()
+        .remove("End");
     definition["States"]["Pay"]["Next"] = json!("Wrong");
     definition["States"]["Wrong"] = json!({ "Type": "Fail", "Error": "Wrong" });
     definition["States"]["Silent"] = json!({ "Type": "Pass", "End": true });

@@ -440,10 +440,26 @@ mod tests {
     #[test]
     fn service_resources_name_their_type_and_action_as_history_does() {
         let cases = [
-            ("arn:aws:states:::sqs:sendMessage.waitForTaskToken", "sqs", "sendMessage.waitForTaskToken"),
-            ("arn:aws:states:::states:startExecution.sync:2", "states", "startExecution.sync:2"),
-            ("arn:aws:states:::states:startExecution.sync", "states", "startExecution.sync"),
-            ("arn:aws:states:::aws-sdk:secretsmanager:listSecrets", "aws-sdk:secretsmanager", "listSecrets"),
+            (
+                "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+                "sqs",
+                "sendMessage.waitForTaskToken",
+            ),
+            (
+                "arn:aws:states:::states:startExecution.sync:2",
+                "states",
+                "startExecution.sync:2",
+            ),
+            (
+                "arn:aws:states:::states:startExecution.sync",
+                "states",
+                "startExecution.sync",
+            ),
+            (
+                "arn:aws:states:::aws-sdk:secretsmanager:listSecrets",
+                "aws-sdk:secretsmanager",
+                "listSecrets",
+            ),
             ("arn:aws:states:::lambda:invoke", "lambda", "invoke"),
         ];
         for (resource, resource_type, action) in cases {

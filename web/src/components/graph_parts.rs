@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use leptos::prelude::*;
 use stepwise_asl::model::StateType;
 use stepwise_engine::trace::StateStatus;
-use stepwise_graph::layout::{LaidEdge, LaidNode};
+use stepwise_graph::layout::{LaidEdge, LaidNode, Rect};
 use stepwise_graph::{EdgeKind, NodeKind};
 
 use super::design::{delete_selected, link, Target};
@@ -22,14 +22,128 @@ pub struct Marks {
     pub progress: Memo<BTreeMap<String, (usize, usize)>>,
     pub weak: Memo<HashSet<String>>,
     pub linking: RwSignal<Option<Link>>,
-    /// The drawing's nodes and edges by their keys: a part keeps its DOM while its key
-    /// stays, and only its geometry is updated when an edit moves it.
-    pub nodes: Memo<HashMap<u64, LaidNode>>,
-    pub edges: Memo<HashMap<u64, LaidEdge>>,
+    pub geometry: Geometry,
     /// Which state and which transition are selected: a change of selection wakes only the
     /// two parts it concerns, not every part of the drawing.
     pub selected: StoredValue<Selector<Option<String>>>,
     pub selected_edge: StoredValue<Selector<Option<(String, String)>>>,
+}
+
+/// Where each drawn part is, as a signal of its own: a part keeps its DOM while its key
+/// stays, and an edit that moves some parts wakes those parts alone (one shared map of
+/// places would wake every part at every edit).
+#[derive(Clone, Copy)]
+pub struct Geometry {
+    nodes: StoredValue<HashMap<u64, NodePlace>>,
+    edges: StoredValue<HashMap<u64, EdgePlace>>,
+}
+
+/// Where a node is: its top-left corner, and its size (which moving it leaves alone).
+#[derive(Clone, Copy, PartialEq)]
+struct NodePlace {
+    at: RwSignal<(f64, f64)>,
+    size: RwSignal<(f64, f64)>,
+}
+
+impl NodePlace {
+    fn new(rect: Rect) -> Self {
+        NodePlace {
+            at: RwSignal::new((rect.x, rect.y)),
+            size: RwSignal::new((rect.width, rect.height)),
+        }
+    }
+
+    fn set(&self, rect: Rect) {
+        set_if_changed(self.at, (rect.x, rect.y));
+        set_if_changed(self.size, (rect.width, rect.height));
+    }
+}
+
+/// Where an edge runs (its polyline's points attribute), and where its label sits.
+#[derive(Clone, Copy, PartialEq)]
+struct EdgePlace {
+    points: RwSignal<String>,
+    label: RwSignal<Option<Rect>>,
+}
+
+impl EdgePlace {
+    fn new(edge: &LaidEdge) -> Self {
+        EdgePlace {
+            points: RwSignal::new(points(edge)),
+            label: RwSignal::new(edge.label.as_ref().map(|l| l.rect)),
+        }
+    }
+
+    fn set(&self, edge: &LaidEdge) {
+        set_if_changed(self.points, points(edge));
+        set_if_changed(self.label, edge.label.as_ref().map(|l| l.rect));
+    }
+}
+
+impl Default for Geometry {
+    fn default() -> Self {
+        Geometry {
+            nodes: StoredValue::new(HashMap::new()),
+            edges: StoredValue::new(HashMap::new()),
+        }
+    }
+}
+
+impl Geometry {
+    /// Move every drawn part to where `nodes` and `edges` (keyed as the lists are) put it.
+    pub fn update(&self, nodes: &[(u64, LaidNode)], edges: &[(u64, LaidEdge)]) {
+        self.nodes.with_value(|places| {
+            for (key, node) in nodes {
+                if let Some(place) = places.get(key) {
+                    place.set(node.rect);
+                }
+            }
+        });
+        self.edges.with_value(|places| {
+            for (key, edge) in edges {
+                if let Some(place) = places.get(key) {
+                    place.set(edge);
+                }
+            }
+        });
+    }
+
+    /// The place of the node drawn under `key`, kept while that node is drawn.
+    fn node(&self, key: u64, rect: Rect) -> NodePlace {
+        let place = NodePlace::new(rect);
+        kept_while_drawn(self.nodes, key, place)
+    }
+
+    /// The place of the edge drawn under `key`, kept while that edge is drawn.
+    fn edge(&self, key: u64, edge: &LaidEdge) -> EdgePlace {
+        let place = EdgePlace::new(edge);
+        kept_while_drawn(self.edges, key, place)
+    }
+}
+
+/// Register `place` under `key` until the part that owns it goes (and only its own entry:
+/// the same key may already be drawn anew).
+fn kept_while_drawn<P: Copy + PartialEq + Send + Sync + 'static>(
+    places: StoredValue<HashMap<u64, P>>,
+    key: u64,
+    place: P,
+) -> P {
+    places.update_value(|p| {
+        p.insert(key, place);
+    });
+    on_cleanup(move || {
+        places.try_update_value(|p| {
+            if p.get(&key) == Some(&place) {
+                p.remove(&key);
+            }
+        });
+    });
+    place
+}
+
+/// A coordinate as SVG takes it: to a tenth of a unit, in its shortest form.
+fn coordinate(value: f64) -> f64 {
+    (value * 10.0).round() / 10.0
 }
 
 /// Set `signal` to `value` only when that changes it (a set wakes every reader).
@@ -123,8 +237,13 @@ fn pick(pg: Playground, name: &str, together: bool) {
 pub fn GraphNode(key: u64, node: LaidNode, marks: Marks) -> impl IntoView {
     let pg = use_playground();
     let id = node.id.clone();
-    let laid = Memo::new(move |_| marks.nodes.with(|n| n.get(&key).map(|n| n.rect)));
-    let r = move || laid.get().unwrap_or(node.rect);
+    // Children are drawn from the node's corner: moving it changes one attribute.
+    let place = marks.geometry.node(key, node.rect);
+    let transform = move || {
+        let (x, y) = place.at.get();
+        format!("translate({},{})", coordinate(x), coordinate(y))
+    };
+    let size = move || place.size.get();
     let state_type = match node.kind {
         NodeKind::State(t) => Some(t),
         _ => None,
@@ -233,11 +352,11 @@ pub fn GraphNode(key: u64, node: LaidNode, marks: Marks) -> impl IntoView {
         move |catch: bool| {
             let from = id.clone();
             let at = move || {
-                let r = r();
+                let (width, height) = size();
                 if catch {
-                    (r.right(), r.y + r.height / 2.0)
+                    (width, height / 2.0)
                 } else {
-                    (r.center_x(), r.bottom())
+                    (width / 2.0, height)
                 }
             };
             let (class, title) = if catch {
@@ -256,7 +375,8 @@ pub fn GraphNode(key: u64, node: LaidNode, marks: Marks) -> impl IntoView {
                     on:mousedown=move |ev: web_sys::MouseEvent| {
                         ev.stop_propagation();
                         ev.prevent_default();
-                        let start = at();
+                        let ((x, y), (dx, dy)) = (place.at.get_untracked(), at());
+                        let start = (x + dx, y + dy);
                         marks.linking.set(Some(Link { from: from.clone(), catch, start, end: start }));
                     }>
                     <title>{title}</title>
@@ -283,11 +403,11 @@ pub fn GraphNode(key: u64, node: LaidNode, marks: Marks) -> impl IntoView {
     };
     let container = node.container;
     let label_at = move || {
-        let r = r();
+        let (width, height) = size();
         if container {
-            (r.x + 10.0, r.y + 18.0)
+            (10.0, 18.0)
         } else {
-            (r.center_x(), r.y + r.height / 2.0)
+            (width / 2.0, height / 2.0)
         }
     };
     let anchor = if container { "start" } else { "middle" };
@@ -295,15 +415,15 @@ pub fn GraphNode(key: u64, node: LaidNode, marks: Marks) -> impl IntoView {
     let progress_id = id.clone();
     let title = label_text.clone();
     view! {
-        <g class=class data-id=id on:click=select on:dblclick=rename on:keydown=on_key
+        <g class=class data-id=id transform=transform on:click=select on:dblclick=rename on:keydown=on_key
             on:mouseup=link_here on:dragover=drag_over on:drop=drop
             on:dragleave=move |_| dropped_on.set(false)
             tabindex=if state_type.is_some() { "0" } else { "-1" } role="button" aria-label=label_text.clone()>
             <title>{title}</title>
-            <rect x=move || r().x y=move || r().y width=move || r().width height=move || r().height rx=rx></rect>
+            <rect width=move || size().0 height=move || size().1 rx=rx></rect>
             <text x=move || label_at().0 y=move || label_at().1 text-anchor=anchor dominant-baseline="central">{node.label.clone()}</text>
             {move || marks.progress.with(|p| p.get(&progress_id).map(|(done, total)| view! {
-                <text class="progress" x=move || r().right() - 10.0 y=move || r().y + 18.0 text-anchor="end">{format!("{done}/{total}")}</text>
+                <text class="progress" x=move || size().0 - 10.0 y="18" text-anchor="end">{format!("{done}/{total}")}</text>
             }))}
             {goes_on.then(|| handle(false))}
             {catches.then(|| handle(true))}
@@ -314,7 +434,7 @@ pub fn GraphNode(key: u64, node: LaidNode, marks: Marks) -> impl IntoView {
 fn points(edge: &LaidEdge) -> String {
     edge.points
         .iter()
-        .map(|p| format!("{:.1},{:.1}", p.x, p.y))
+        .map(|p| format!("{},{}", coordinate(p.x), coordinate(p.y)))
         .collect::<Vec<_>>()
         .join(" ")
 }
@@ -324,13 +444,7 @@ fn points(edge: &LaidEdge) -> String {
 #[component]
 pub fn GraphEdge(key: u64, edge: LaidEdge, marks: Marks) -> impl IntoView {
     let pg = use_playground();
-    let laid = Memo::new(move |_| {
-        marks
-            .edges
-            .with(|e| e.get(&key).map(|e| (points(e), e.label.clone())))
-    });
-    let initial = (points(&edge), edge.label.clone());
-    let shape = move || laid.get().unwrap_or_else(|| initial.clone());
+    let place = marks.geometry.edge(key, &edge);
     let ends = (edge.from.clone(), edge.to.clone());
     let kind = match edge.kind {
         EdgeKind::Catch => "catch",
@@ -377,20 +491,22 @@ pub fn GraphEdge(key: u64, edge: LaidEdge, marks: Marks) -> impl IntoView {
             dropped_on,
         )
     };
-    let line = {
-        let shape = shape.clone();
-        move || shape().0
-    };
-    let label = move || shape().1;
+    let line = move || place.points.get();
+    let label_text = edge.label.map(|l| l.text);
     view! {
         <g class=class data-from=ends.0.clone() data-to=ends.1.clone() on:click=select
             on:dragover=drag_over on:drop=drop on:dragleave=move |_| dropped_on.set(false)>
             // A wide, unpainted line: a transition is easy to hit.
-            <polyline class="hit" points=line.clone()></polyline>
+            <polyline class="hit" points=line></polyline>
             <polyline points=line marker-end="url(#arrowhead)"></polyline>
-            {move || label().map(|l| view! {
-                <rect class="edge-label-bg" x=l.rect.x y=l.rect.y width=l.rect.width height=l.rect.height rx="3"></rect>
-                <text class="edge-label" x=l.rect.center_x() y=l.rect.y + l.rect.height / 2.0 text-anchor="middle" dominant-baseline="central">{l.text}</text>
+            {label_text.map(|text| {
+                let rect = move || place.label.get().unwrap_or(Rect { x: 0.0, y: 0.0, width: 0.0, height: 0.0 });
+                view! {
+                    <g transform=move || { let r = rect(); format!("translate({},{})", coordinate(r.x), coordinate(r.y)) }>
+                        <rect class="edge-label-bg" width=move || rect().width height=move || rect().height rx="3"></rect>
+                        <text class="edge-label" x=move || rect().width / 2.0 y=move || rect().height / 2.0 text-anchor="middle" dominant-baseline="central">{text}</text>
+                    </g>
+                }
             })}
         </g>
     }

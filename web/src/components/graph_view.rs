@@ -10,7 +10,9 @@ use stepwise_engine::trace::Snapshot;
 use stepwise_graph::Layout;
 
 use super::design::Target;
-use super::graph_parts::{edge_keys, node_key, set_if_changed, GraphEdge, GraphNode, Link, Marks};
+use super::graph_parts::{
+    edge_keys, node_key, set_if_changed, Geometry, GraphEdge, GraphNode, Link, Marks,
+};
 use super::palette::drop_handlers;
 use crate::app::{use_playground, Lab, Tab};
 
@@ -174,9 +176,12 @@ pub fn GraphView() -> impl IntoView {
         linking: RwSignal::new(None::<Link>),
         selected: StoredValue::new(Selector::new(move || pg.selected.get())),
         selected_edge: StoredValue::new(Selector::new(move || pg.selected_edge.get())),
-        nodes: Memo::new(move |_| keyed_nodes.with(|n| n.iter().cloned().collect())),
-        edges: Memo::new(move |_| keyed_edges.with(|e| e.iter().cloned().collect())),
+        geometry: Geometry::default(),
     };
+    // Parts drawn before move to where the new drawing puts them (new parts start there).
+    Effect::new(move |_| {
+        keyed_nodes.with(|nodes| keyed_edges.with(|edges| marks.geometry.update(nodes, edges)))
+    });
     let has_drawing = Memo::new(move |_| pg.drawing.with(Option::is_some));
     // Pixels of the pane per unit of the drawing, and where the drawing's origin is on the
     // page (the svg scales its viewBox to meet the pane, centred across).

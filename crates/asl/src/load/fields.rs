@@ -105,6 +105,20 @@ impl<'a> Obj<'a> {
         }
     }
 
+    /// A number, fraction allowed, within `min..=max`.
+    pub fn bounded_number(&self, key: &str, min: f64, max: f64, sink: &mut Sink) -> Option<f64> {
+        let n = self.number(key, sink)?;
+        if (min..=max).contains(&n) {
+            return Some(n);
+        }
+        sink.error(
+            "ASL015",
+            self.at(key),
+            format!("\"{key}\" must be between {min} and {max}, got {n}"),
+        );
+        None
+    }
+
     pub fn number(&self, key: &str, sink: &mut Sink) -> Option<f64> {
         let value = self.map.get(key)?;
         value.as_f64().or_else(|| {

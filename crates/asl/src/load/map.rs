@@ -248,12 +248,12 @@ impl Loader<'_> {
                 }
             }
         }
-        let percentage = self.amount(
+        let percentage = self.fractional_amount(
             ctx,
             "ToleratedFailurePercentage",
             "ToleratedFailurePercentagePath",
-            0,
-            100,
+            0.0,
+            100.0,
         );
         let count = self.amount(
             ctx,

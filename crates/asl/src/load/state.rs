@@ -664,7 +664,7 @@ impl Loader<'_> {
         })
     }
 
-    /// A number given as `key`, `key_path`, or a JSONata `key`; at most one of them.
+    /// A whole number given as `key`, `key_path`, or a JSONata `key`; at most one of them.
     pub(crate) fn amount(
         &mut self,
         ctx: &StateCtx,
@@ -672,6 +672,34 @@ impl Loader<'_> {
         path_key: &str,
         min: u64,
         max: u64,
+    ) -> Option<Amount> {
+        self.amount_given(ctx, key, path_key, |obj, sink| {
+            obj.natural(key, min, max, sink).map(|n| n as f64)
+        })
+    }
+
+    /// Like [`Self::amount`], but a literal may have a fraction (AWS takes
+    /// `"ToleratedFailurePercentage": 0.5`).
+    pub(crate) fn fractional_amount(
+        &mut self,
+        ctx: &StateCtx,
+        key: &str,
+        path_key: &str,
+        min: f64,
+        max: f64,
+    ) -> Option<Amount> {
+        self.amount_given(ctx, key, path_key, |obj, sink| {
+            obj.bounded_number(key, min, max, sink)
+        })
+    }
+
+    /// `key_path` or a JSONata `key` read here; a literal `key` read by `literal`.
+    fn amount_given(
+        &mut self,
+        ctx: &StateCtx,
+        key: &str,
+        path_key: &str,
+        literal: impl FnOnce(&Obj, &mut crate::diagnostic::Sink) -> Option<f64>,
     ) -> Option<Amount> {
         let obj = ctx.obj;
         if obj.both(key, path_key, self.sink) {
@@ -688,9 +716,7 @@ impl Loader<'_> {
                 crate::jsonata::check(expr, &obj.at(key), self.sink);
                 Some(Amount::Jsonata(expr.to_owned()))
             }
-            _ => obj
-                .natural(key, min, max, self.sink)
-                .map(|n| Amount::Fixed(n as f64)),
+            _ => literal(obj, self.sink).map(Amount::Fixed),
         }
     }
 

@@ -103,6 +103,18 @@ pub fn exceeds(value: &Value, limit: usize) -> bool {
     upper_bound(value, 0, limit) > limit && count_up_to(value, limit) > limit
 }
 
+/// The length of `value`'s compact JSON text, or a number past `limit` once it gets there:
+/// a small value by the cheap bound, a large one counted.
+pub fn json_len_up_to(value: &Value, limit: usize) -> usize {
+    const SMALL: usize = 4096;
+    let bound = upper_bound(value, 0, SMALL.min(limit));
+    if bound <= SMALL.min(limit) {
+        bound
+    } else {
+        count_up_to(value, limit)
+    }
+}
+
 /// The length of `value`'s compact JSON text, counted without allocating it.
 pub fn json_len(value: &Value) -> usize {
     count_up_to(value, usize::MAX)

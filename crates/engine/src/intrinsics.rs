@@ -6,19 +6,35 @@ use rand::Rng;
 use serde_json::Value;
 use stepwise_asl::intrinsic::{Arg, Call};
 
+use crate::budget::Budget;
 use crate::env::{compact, Env};
 use crate::failure::Failure;
 
 /// Evaluate an intrinsic call.
 pub fn call(call: &Call, env: &Env, field: &str) -> Result<Value, Failure> {
+    call_within(call, env, field, &mut Budget::default())
+}
+
+/// Evaluate an intrinsic call, counting what its arguments copy against `budget`: each
+/// result is at most a few times the size of its arguments, so this bounds them all.
+pub(crate) fn call_within(
+    call: &Call,
+    env: &Env,
+    field: &str,
+    budget: &mut Budget,
+) -> Result<Value, Failure> {
     let mut args = Vec::with_capacity(call.args.len());
     for arg in &call.args {
-        args.push(match arg {
+        let value = match arg {
             Arg::Literal(v) => v.clone(),
             Arg::Path(p) => env.require(p, field)?,
-            Arg::Call(inner) => self::call(inner, env, field)?,
+            Arg::Call(inner) => call_within(inner, env, field, budget)?,
             Arg::Template(_) => Value::Null,
-        });
+        };
+        if matches!(arg, Arg::Path(_) | Arg::Call(_)) {
+            budget.charge(&value, field)?;
+        }
+        args.push(value);
     }
     let name = call.name.as_str();
     // AWS's cause names only the function; each check says in `why` what it is about.

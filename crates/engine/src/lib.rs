@@ -26,6 +26,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+mod budget;
 pub mod chaos;
 mod choice;
 pub mod cost;
@@ -95,8 +96,9 @@ pub struct Options {
     /// The simulator's budget of state transitions, so a machine that never ends stops
     /// (EXPRESS executions have no event quota). Not an AWS limit.
     pub max_transitions: u64,
-    /// The most text (inputs, outputs, causes) a recorded history may hold: the simulator's
-    /// bound on the memory of a run, whatever its payloads. Not an AWS limit.
+    /// The most bytes of events and their texts (inputs, outputs, causes) a recorded
+    /// history may hold: the simulator's bound on the memory of a run, whatever its
+    /// payloads. Not an AWS limit.
     pub max_history_bytes: usize,
     /// Record what each state visit did to its data, stage by stage
     /// ([`Execution::inspection`]): the playground's data-flow inspector.
@@ -475,7 +477,8 @@ impl Execution {
         if self.status() != Status::Waiting {
             return Err(ApiError::NotRunning);
         }
-        self.wait_clock = Some(self.now_millis() + seconds as i64 * 1000);
+        let millis = i64::try_from(seconds).map_or(i64::MAX, |s| s.saturating_mul(1000));
+        self.wait_clock = Some(self.now_millis().saturating_add(millis));
         self.compute();
         Ok(())
     }

@@ -7,6 +7,7 @@ use serde_json::{Map, Value};
 use stepwise_asl::model::{ResultPath, Selector, Template};
 use stepwise_asl::path::Root;
 
+use crate::budget::Budget;
 use crate::env::{compact, ContextSource, Env, Vars};
 use crate::failure::Failure;
 use crate::jsonata::{Bindings, Jsonata, Scope};
@@ -28,27 +29,39 @@ impl Evaluator<'_> {
     /// Evaluate a template; `field` names it in error messages. A JSONata expression
     /// anywhere in it that yields nothing fails the state, as on AWS.
     pub fn template(&self, template: &Template, field: &str) -> Result<Value, Failure> {
-        Ok(match template {
-            Template::Value(v) => v.clone(),
+        self.build(template, field, &mut Budget::default())
+    }
+
+    /// [`Evaluator::template`], counting what it copies against `budget`.
+    fn build(
+        &self,
+        template: &Template,
+        field: &str,
+        budget: &mut Budget,
+    ) -> Result<Value, Failure> {
+        let value = match template {
+            Template::Value(v) => return Ok(v.clone()),
             Template::Object(members) => {
                 let mut map = Map::with_capacity(members.len());
                 for (key, member) in members {
                     let field = nested_field(field, key, member);
-                    map.insert(key.clone(), self.template(member, &field)?);
+                    map.insert(key.clone(), self.build(member, &field, budget)?);
                 }
-                Value::Object(map)
+                return Ok(Value::Object(map));
             }
             Template::Array(items) => {
                 let mut out = Vec::with_capacity(items.len());
                 for (i, item) in items.iter().enumerate() {
-                    out.push(self.template(item, &format!("{field}[{i}]"))?);
+                    out.push(self.build(item, &format!("{field}[{i}]"), budget)?);
                 }
-                Value::Array(out)
+                return Ok(Value::Array(out));
             }
             Template::Path(path) => self.env.require(path, field)?,
-            Template::Call(call) => crate::intrinsics::call(call, &self.env, field)?,
+            Template::Call(call) => crate::intrinsics::call_within(call, &self.env, field, budget)?,
             Template::Jsonata(expression) => self.jsonata_value(expression, field)?,
-        })
+        };
+        budget.charge(&value, field)?;
+        Ok(value)
     }
 
     /// Evaluate a JSONata expression that must yield a value.

@@ -194,3 +194,84 @@ fn a_loop_whose_causes_grow_stops_at_the_history_budget() {
         failure.cause
     );
 }
+
+fn run_with_input(definition: serde_json::Value, input: serde_json::Value) -> Execution {
+    let loaded = load(&definition.to_string(), &LoadOptions::default());
+    let machine = loaded
+        .machine
+        .unwrap_or_else(|| panic!("valid: {:?}", loaded.diagnostics));
+    Execution::start(machine.into(), input, Options::default())
+}
+
+#[test]
+fn waits_and_deadlines_of_i64_max_seconds_saturate_instead_of_overflowing_the_clock() {
+    let far = json!({"t": i64::MAX});
+    let wait = json!({"StartAt": "W", "States": {
+        "W": {"Type": "Wait", "SecondsPath": "$.t", "End": true}}});
+    assert_eq!(
+        run_with_input(wait, far.clone()).status(),
+        Status::Succeeded
+    );
+
+    let task = json!({"StartAt": "T", "States": {
+        "T": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:f",
+              "TimeoutSecondsPath": "$.t", "End": true}}});
+    assert_eq!(
+        run_with_input(task, far.clone()).status(),
+        Status::Succeeded
+    );
+
+    let callback = json!({"StartAt": "T", "States": {
+        "T": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+              "Parameters": {"QueueUrl": "q", "MessageBody": {"token.$": "$$.Task.Token"}},
+              "TimeoutSecondsPath": "$.t", "HeartbeatSecondsPath": "$.t", "End": true}}});
+    let mut execution = run_with_input(callback, far);
+    assert_eq!(execution.status(), Status::Waiting);
+    execution.advance(u64::MAX).unwrap();
+    assert_eq!(execution.status(), Status::Waiting);
+}
+
+#[test]
+fn templates_and_intrinsics_that_copy_the_input_many_times_stop_at_the_built_bytes_bound() {
+    let input = json!({"s": "a".repeat(250_000)});
+    let many_paths: serde_json::Map<String, serde_json::Value> = (0..100)
+        .map(|i| (format!("k{i}.$"), json!("$.s")))
+        .collect();
+    let copies = vec!["$.s"; 100].join(", ");
+    let format = format!("States.Format('{}', {copies})", "{}".repeat(100));
+    let array_length = format!("States.ArrayLength(States.Array({copies}))");
+    for (parameters, field) in [
+        (serde_json::Value::Object(many_paths), "k67.$"),
+        (json!({"r.$": format}), "r.$"),
+        (json!({"r.$": array_length}), "r.$"),
+    ] {
+        let definition = json!({"StartAt": "A", "States": {
+            "A": {"Type": "Pass", "Parameters": parameters, "End": true}}});
+        let execution = run_with_input(definition, input.clone());
+        let failure = execution.failure().unwrap();
+        assert_eq!(failure.error, "States.DataLimitExceeded");
+        assert_eq!(
+            failure.cause,
+            format!("The value built for the field '{field}' exceeds 16777216 bytes, far over the 262144-byte limit of a payload.")
+        );
+    }
+}
+
+#[test]
+fn a_long_loop_of_small_events_stops_at_the_history_budget() {
+    // Every event shares the same texts: only the events themselves fill the history.
+    let options = Options {
+        machine_type: stepwise_asl::MachineType::Express,
+        max_transitions: u64::MAX,
+        max_history_bytes: 1 << 20,
+        ..Options::default()
+    };
+    let execution = run(endless_loop(), options);
+    let failure = execution.failure().unwrap();
+    assert_eq!(failure.error, "Stepwise.HistoryBudgetExceeded");
+    assert!(
+        failure.cause.contains("more than 1 MB of events"),
+        "{}",
+        failure.cause
+    );
+}

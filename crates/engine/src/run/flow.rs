@@ -204,7 +204,7 @@ impl<'m> Runner<'m> {
             .then(|| self.states_var(input, None, None, facts));
         let eval = self.evaluator(&effective, vars, &ctx, states.as_ref());
         let until = match wait {
-            Wait::Seconds(Amount::Fixed(s)) => self.now + (*s * 1000.0) as i64,
+            Wait::Seconds(Amount::Fixed(s)) => self.now.saturating_add((*s * 1000.0) as i64),
             Wait::Seconds(Amount::Path(path)) => {
                 let value = eval.env.require(path, "SecondsPath")?;
                 let seconds = match value.as_i64() {
@@ -221,14 +221,14 @@ impl<'m> Runner<'m> {
                     )))
                     }
                 };
-                self.now + seconds * 1000
+                self.now.saturating_add(seconds.saturating_mul(1000))
             }
             Wait::Seconds(Amount::Jsonata(expression)) => {
                 let value = eval.jsonata(expression, "Seconds")?.unwrap_or(Value::Null);
                 let seconds = value.as_i64().filter(|n| *n >= 0).ok_or_else(|| {
                     Failure::query(format!("The JSONata expression '{expression}' specified for the field 'Seconds' returned an unexpected data type: {}", crate::env::compact(&value)))
                 })?;
-                self.now + seconds * 1000
+                self.now.saturating_add(seconds.saturating_mul(1000))
             }
             Wait::Timestamp(text) => timestamp_millis(text)
                 .ok_or_else(|| Failure::runtime(format!("Invalid timestamp '{text}'")))?,

@@ -330,7 +330,7 @@ impl<'m> Runner<'m> {
             return Err(Failure::new(
                 crate::failure::HISTORY_BUDGET_ERROR,
                 format!(
-                    "The execution's history holds more than {} MB of inputs, outputs and causes. This is a limit of Stepwise, not of AWS: run it without history (--history none) to go further.",
+                    "The execution's history holds more than {} MB of events, inputs, outputs and causes. This is a limit of Stepwise, not of AWS: run it without history (--history none) to go further.",
                     self.options.max_history_bytes >> 20
                 ),
             ));

@@ -97,7 +97,7 @@ impl<'m> Runner<'m> {
         self.emit_scheduled(task, &parameters, timeout, heartbeat);
         let scheduled = self.now;
         let limits = Limits {
-            timeout: timeout.map(|t| scheduled + (t * 1000.0) as i64),
+            timeout: timeout.map(|t| scheduled.saturating_add((t * 1000.0) as i64)),
             // Only workers that can send heartbeats (callbacks, activities) are held to them.
             heartbeat: heartbeat
                 .filter(|_| callback || matches!(shape(&task.resource), Shape::Activity))
@@ -126,9 +126,12 @@ impl<'m> Runner<'m> {
             Some(Fault::Timeout) => limits
                 .timeout
                 .map(|t| (throw("States.Timeout", INJECTED_CAUSE), t)),
-            Some(Fault::HeartbeatTimeout) => limits
-                .heartbeat
-                .map(|h| (throw(HEARTBEAT_TIMEOUT, INJECTED_CAUSE), scheduled + h)),
+            Some(Fault::HeartbeatTimeout) => limits.heartbeat.map(|h| {
+                (
+                    throw(HEARTBEAT_TIMEOUT, INJECTED_CAUSE),
+                    scheduled.saturating_add(h),
+                )
+            }),
             None => None,
         };
         if let Some((Response::Throw { error, .. }, _)) = &forced {
@@ -140,7 +143,7 @@ impl<'m> Runner<'m> {
             (Some(forced), _) => self.timed_out(facts.token.as_deref(), forced),
             // A mocked worker sends no heartbeats: a deadline before its answer wins.
             (None, Some((response, duration_millis))) => {
-                let answered = scheduled + duration_millis;
+                let answered = scheduled.saturating_add(duration_millis);
                 match limits.first_missed(scheduled, answered) {
                     Some(missed) => self.timed_out(facts.token.as_deref(), missed),
                     None => (response, answered),
@@ -398,7 +401,9 @@ struct Limits {
 impl Limits {
     /// The timeout that fires before `at`, if any, with the virtual time it fires at.
     fn first_missed(&self, last_beat: i64, at: i64) -> Option<(Response, i64)> {
-        let heartbeat = self.heartbeat.map(|h| (last_beat + h, HEARTBEAT_TIMEOUT));
+        let heartbeat = self
+            .heartbeat
+            .map(|h| (last_beat.saturating_add(h), HEARTBEAT_TIMEOUT));
         let timeout = self.timeout.map(|t| (t, "States.Timeout"));
         let (deadline, error) = [heartbeat, timeout]
             .into_iter()

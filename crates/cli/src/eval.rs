@@ -4,7 +4,9 @@
 use std::process::ExitCode;
 
 use serde_json::{json, Value};
-use stepwise_engine::jsonata::{evaluate_plain, Limits};
+use stepwise_engine::jsonata::{
+    evaluate_plain, Limits, EVALUATION_TIMEOUT_MS, MAX_EVALUATION_DEPTH,
+};
 
 use crate::validate::read_text;
 use crate::{emit, EXIT_USAGE};
@@ -60,7 +62,11 @@ pub fn run(args: &Args) -> ExitCode {
         &args.expression,
         input.as_ref(),
         &bindings,
-        Limits::default(),
+        // The limits a state's expressions have, so an endless recursion ends here too.
+        Limits {
+            timeout_ms: Some(EVALUATION_TIMEOUT_MS),
+            max_depth: Some(MAX_EVALUATION_DEPTH),
+        },
     ) {
         Ok(Some(result)) if args.json => emit(&format!("{}\n", json!({ "result": result }))),
         Ok(Some(result)) => emit(&format!(

@@ -2,6 +2,7 @@
 
 mod chaos;
 mod eval;
+mod excerpt;
 mod export;
 mod graph;
 mod report;

@@ -1,11 +1,17 @@
 //! Rendering diagnostics as code frames (miette) for people.
 
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource};
+use std::ops::Range;
+
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode};
 use stepwise_asl::{Diagnostic, Severity};
+
+use crate::excerpt::Excerpt;
 
 struct Frame<'a> {
     diagnostic: &'a Diagnostic,
-    source: &'a NamedSource<String>,
+    source: &'a dyn SourceCode,
+    /// The diagnostic's span in `source`.
+    span: Range<usize>,
 }
 
 impl std::fmt::Debug for Frame<'_> {
@@ -43,7 +49,7 @@ impl miette::Diagnostic for Frame<'_> {
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        let span = self.diagnostic.span;
+        let span = &self.span;
         let label = format!(
             "{}:{}",
             self.diagnostic.start.line, self.diagnostic.start.column
@@ -67,9 +73,19 @@ pub fn code_frames(name: &str, text: &str, diagnostics: &[Diagnostic], color: bo
     let handler = GraphicalReportHandler::new_themed(theme).with_context_lines(1);
     let mut out = String::new();
     for diagnostic in diagnostics {
-        let frame = Frame {
-            diagnostic,
-            source: &source,
+        let span = diagnostic.span.start..diagnostic.span.end;
+        let excerpt = Excerpt::around(name, text, span.clone());
+        let frame = match &excerpt {
+            Some(excerpt) => Frame {
+                diagnostic,
+                source: excerpt,
+                span: excerpt.span.clone(),
+            },
+            None => Frame {
+                diagnostic,
+                source: &source,
+                span,
+            },
         };
         if handler.render_report(&mut out, &frame).is_err() {
             out.push_str(&format!(

@@ -252,10 +252,14 @@ fn trace(execution: &Execution) -> String {
             .state_name()
             .map(|n| format!("  {n}"))
             .unwrap_or_default();
+        // The time of day: after the date, whose year may have more than four digits.
+        let timestamp = event.timestamp();
+        let time = timestamp
+            .split_once('T')
+            .map_or(timestamp.as_str(), |(_, time)| time.trim_end_matches('Z'));
         out.push_str(&format!(
-            "{:>5}  {}  {:<28}{name}\n",
+            "{:>5}  {time}  {:<28}{name}\n",
             event.id,
-            &event.timestamp()[11..23],
             event.kind.as_str()
         ));
     }

@@ -215,6 +215,27 @@ fn distributed_map_reads_csv_batches_it_and_runs_children() {
 }
 
 #[test]
+fn a_jsonata_batch_input_is_evaluated_before_batching() {
+    let definition = json!({ "QueryLanguage": "JSONata", "StartAt": "Rows", "States": { "Rows": {
+        "Type": "Map", "End": true, "Items": [1, 2, 3],
+        "ItemBatcher": { "MaxItemsPerBatch": 2,
+            "BatchInput": { "job": "{% $states.input.job %}", "tags": ["{% 'a' & 'b' %}", "c"] } },
+        "ItemProcessor": { "ProcessorConfig": { "Mode": "DISTRIBUTED", "ExecutionType": "STANDARD" },
+            "StartAt": "Echo", "States": { "Echo": { "Type": "Pass", "End": true } } } } } });
+    let execution = start(definition, json!({ "job": "j-1" }), None);
+    let batch_input = json!({ "job": "j-1", "tags": ["ab", "c"] });
+    assert_eq!(
+        execution.output(),
+        Some(&json!([
+            { "BatchInput": batch_input, "Items": [1, 2] },
+            { "BatchInput": batch_input, "Items": [3] }
+        ])),
+        "{:?}",
+        execution.failure()
+    );
+}
+
+#[test]
 fn distributed_map_fails_past_the_tolerated_threshold() {
     let responses = || {
         mocks(json!({ "Handle": {

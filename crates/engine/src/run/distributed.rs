@@ -384,7 +384,7 @@ fn batcher(map: &Map, eval: &Evaluator) -> Result<Option<Batcher>, Failure> {
     };
     let batch_input = match config.get("BatchInput") {
         None => None,
-        Some(template) => Some(resolve_dollar_keys(template, eval)?),
+        Some(template) => Some(resolve_batch_input(template, "BatchInput", eval)?),
     };
     Ok(Some(Batcher {
         max_items: limit(Some(config), "MaxItemsPerBatch", eval)?,
@@ -428,26 +428,40 @@ fn count(config: Option<&Value>, field: &str, eval: &Evaluator) -> Result<Option
         .ok_or_else(|| Failure::runtime(format!("{field} must be a positive integer, not {value}")))
 }
 
-/// `BatchInput` as written, with `"key.$": "path"` members resolved against the input.
-fn resolve_dollar_keys(template: &Value, eval: &Evaluator) -> Result<Value, Failure> {
+/// `BatchInput` as written, with `"key.$": "path"` members resolved against the input and,
+/// in a JSONata state, `{% %}` strings evaluated (AWS evaluates both before batching).
+fn resolve_batch_input(template: &Value, field: &str, eval: &Evaluator) -> Result<Value, Failure> {
+    let jsonata = eval.states.is_some();
     Ok(match template {
+        Value::String(text) if jsonata => match stepwise_asl::jsonata_expression(text) {
+            Some(expression) => eval.jsonata_value(expression, field)?,
+            None => template.clone(),
+        },
         Value::Object(members) => {
             let mut out = serde_json::Map::new();
             for (key, value) in members {
                 match (key.strip_suffix(".$"), value) {
-                    (Some(name), Value::String(path)) => {
+                    (Some(name), Value::String(path)) if !jsonata => {
                         let path = stepwise_asl::path::parse(path).map_err(|e| {
                             Failure::runtime(format!("Invalid path in BatchInput: {e:?}"))
                         })?;
                         out.insert(name.to_owned(), eval.env.require(&path, "BatchInput")?);
                     }
                     _ => {
-                        out.insert(key.clone(), resolve_dollar_keys(value, eval)?);
+                        let nested = format!("{field}/{key}");
+                        out.insert(key.clone(), resolve_batch_input(value, &nested, eval)?);
                     }
                 }
             }
             Value::Object(out)
         }
+        Value::Array(items) if jsonata => Value::Array(
+            items
+                .iter()
+                .enumerate()
+                .map(|(i, item)| resolve_batch_input(item, &format!("{field}[{i}]"), eval))
+                .collect::<Result<_, _>>()?,
+        ),
         other => other.clone(),
     })
 }

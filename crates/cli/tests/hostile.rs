@@ -77,3 +77,29 @@ fn a_wait_past_the_year_9999_runs_and_its_trace_shows_the_time_of_day() {
         text(&out.stdout)
     );
 }
+
+#[test]
+fn a_graph_of_a_thousand_states_linked_back_and_forth_is_drawn_whole() {
+    // Each Choice jumps far ahead or back: laid out naively, hundreds of thousands of
+    // dummy vertices.
+    let n = 1_000;
+    let mut states = serde_json::Map::new();
+    for i in 0..n {
+        let choices: Vec<serde_json::Value> = (0..3)
+            .map(|j| serde_json::json!({"Variable": "$.x", "NumericEquals": j, "Next": format!("S{}", (i * 7 + j) % n)}))
+            .collect();
+        states.insert(
+            format!("S{i}"),
+            serde_json::json!({"Type": "Choice", "Choices": choices, "Default": "End"}),
+        );
+    }
+    states.insert("End".into(), serde_json::json!({"Type": "Succeed"}));
+    let definition = serde_json::json!({"StartAt": "S0", "States": states});
+    let path = temp_file("mesh.json", definition.to_string().as_bytes());
+    let out = stepwise(&["graph", path.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let drawing: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    // Every state, and the scope's Start and End.
+    assert_eq!(drawing["nodes"].as_array().unwrap().len(), n + 1 + 2);
+    assert_eq!(drawing["edges"].as_array().unwrap().len(), 4 * n + 2);
+}

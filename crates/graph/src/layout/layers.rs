@@ -47,12 +47,13 @@ pub(super) fn layer(
             x: 0.0,
         })
         .collect();
+    let with_dummies = dummy_budget(edges, rank);
     let mut chains: Vec<Vec<usize>> = Vec::with_capacity(edges.len());
     for (i, &(from, to)) in edges.iter().enumerate() {
         let mut chain = vec![from];
         // Long edges get a dummy per rank they cross: downwards for forward edges, upwards
         // for loops, which thereby take part in crossing reduction like any other edge.
-        let crossed: Vec<usize> = match (from == to, back[i]) {
+        let crossed: Vec<usize> = match (from == to || !with_dummies[i], back[i]) {
             (true, _) => Vec::new(),
             (false, false) => (rank[from] + 1..rank[to]).collect(),
             (false, true) => (rank[to] + 1..rank[from]).rev().collect(),
@@ -99,6 +100,28 @@ pub(super) fn layer(
     }
 }
 
+/// The most dummies a layered graph gets: thousands of states with edges across thousands of
+/// ranks would otherwise need millions, and crossing reduction works on every one.
+pub(super) const MAX_DUMMIES: usize = 20_000;
+
+/// Which edges get their dummies: all of them while they fit [`MAX_DUMMIES`], else the
+/// shortest first; the others are drawn straight from end to end.
+fn dummy_budget(edges: &[(usize, usize)], rank: &[usize]) -> Vec<bool> {
+    let crossed = |&(from, to): &(usize, usize)| rank[from].abs_diff(rank[to]).saturating_sub(1);
+    let mut by_length: Vec<usize> = (0..edges.len()).collect();
+    by_length.sort_by_key(|&i| crossed(&edges[i]));
+    let mut with_dummies = vec![false; edges.len()];
+    let mut left = MAX_DUMMIES;
+    for i in by_length {
+        let Some(rest) = left.checked_sub(crossed(&edges[i])) else {
+            break;
+        };
+        left = rest;
+        with_dummies[i] = true;
+    }
+    with_dummies
+}
+
 /// Nodes in depth-first discovery order from `start`: a natural initial left-to-right order.
 fn dfs_order(n: usize, edges: &[(usize, usize)], start: usize) -> Vec<usize> {
     let mut out_edges: Vec<Vec<usize>> = vec![Vec::new(); n];
@@ -143,5 +166,23 @@ mod tests {
             assert_eq!(ranks.0 + 1, ranks.1, "link {upper}-{lower} spans one rank");
         }
         assert_eq!(layered.links.len(), 3 + 3 + 2);
+    }
+
+    #[test]
+    fn dummies_stop_at_the_budget_and_the_other_long_edges_go_straight() {
+        // A path of 1,000 nodes with an edge back from each to the start: 500,000 dummies.
+        let n = 1_000;
+        let mut edges: Vec<(usize, usize)> = (0..n - 1).map(|i| (i, i + 1)).collect();
+        edges.extend((2..n).map(|i| (i, 0)));
+        let layered = layer(&vec![(100.0, 38.0); n], &edges, &rank(n, &edges, 0), 0);
+        let dummies = layered.vertices.len() - layered.node_count;
+        assert!(dummies <= super::MAX_DUMMIES, "{dummies} dummies");
+        assert!(dummies > super::MAX_DUMMIES - n, "the budget is used");
+        for (chain, &(from, to)) in layered.chains.iter().zip(&edges) {
+            assert_eq!((chain[0], chain[chain.len() - 1]), (from, to));
+        }
+        // The shortest loops keep their dummies, the longest go straight.
+        assert_eq!(layered.chains[n - 1].len(), 3);
+        assert_eq!(layered.chains[edges.len() - 1].len(), 2);
     }
 }

@@ -275,3 +275,25 @@ fn a_long_loop_of_small_events_stops_at_the_history_budget() {
         failure.cause
     );
 }
+
+#[test]
+fn a_distributed_map_whose_children_use_up_the_budget_fails_with_the_budget_error() {
+    let definition = json!({"StartAt": "M", "States": {
+        "M": {"Type": "Map", "ItemsPath": "$.items",
+              "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "EXPRESS"},
+                                "StartAt": "X", "States": {"X": {"Type": "Pass", "End": true}}},
+              "End": true}}});
+    let loaded = load(&definition.to_string(), &LoadOptions::default());
+    let options = Options {
+        max_transitions: 1_000,
+        ..Options::default()
+    };
+    let input = json!({"items": (0..5_000).collect::<Vec<u32>>()});
+    let execution = Execution::start(loaded.machine.unwrap().into(), input, options);
+    let failure = execution.failure().unwrap();
+    assert_eq!(failure.error, "Stepwise.TransitionBudgetExceeded");
+    assert!(
+        execution.children().len() < 5_000,
+        "no child after the one that met it"
+    );
+}

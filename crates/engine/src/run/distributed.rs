@@ -179,13 +179,18 @@ impl<'m> Runner<'m> {
                 },
                 None => input,
             };
-            self.child(&mut map_run, state, map, input);
+            // A child that met one of the simulator's limits ends the Map Run with it: no
+            // tolerance counts it, and the next children would meet it too.
+            if let Some(limit) = self.child(&mut map_run, state, map, input) {
+                broken = Some(limit);
+                break;
+            }
         }
         if let Some(batch) = batches
             .and_then(Batches::finish)
             .filter(|_| broken.is_none())
         {
-            self.child(&mut map_run, state, map, batch);
+            broken = self.child(&mut map_run, state, map, batch);
         }
         self.now = map_run.end;
         if map_run.waiting && broken.is_none() {
@@ -238,8 +243,15 @@ impl<'m> Runner<'m> {
         }
     }
 
-    /// Run the Map Run's next child execution with `input`, in the first free slot.
-    fn child(&mut self, run: &mut MapRun, state: &State, map: &'m Map, input: Value) {
+    /// Run the Map Run's next child execution with `input`, in the first free slot; the
+    /// child's failure when it met one of the simulator's limits (`Stepwise.*`).
+    fn child(
+        &mut self,
+        run: &mut MapRun,
+        state: &State,
+        map: &'m Map,
+        input: Value,
+    ) -> Option<Failure> {
         self.now = run.slots.next_start().0;
         let started = self.now;
         let child_arn = format!("{}:{}", run.arn, run.children);
@@ -262,6 +274,11 @@ impl<'m> Runner<'m> {
         if matches!(status, Status::Failed | Status::TimedOut) {
             run.failed_items += items;
         }
+        let limit = ended
+            .failure
+            .as_ref()
+            .filter(|f| f.error.starts_with("Stepwise."))
+            .cloned();
         let result = match (ended.output, ended.failure) {
             (Some(output), _) => output,
             (None, Some(f)) => f.output(),
@@ -290,6 +307,7 @@ impl<'m> Runner<'m> {
             status,
             history,
         });
+        limit
     }
 
     /// Run one child execution with its own history, ARN and input; it sees no outer variables.

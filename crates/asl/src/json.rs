@@ -109,6 +109,13 @@ pub fn parse(text: &str, sink: &mut Sink) -> (Option<Value>, SpanTable) {
         },
         Err(error) => {
             let range = error.range();
+            // Editors on Windows may start a file with one; AWS refuses it like any stray
+            // character, but it is invisible, so say what it is.
+            if text.starts_with('\u{feff}') {
+                let message = "Invalid JSON: the text starts with a byte order mark (U+FEFF); save it as UTF-8 without BOM";
+                sink.error("ASL001", "", message).span = Span::new(0, '\u{feff}'.len_utf8());
+                return (None, table);
+            }
             let message = format!("Invalid JSON: {}", error.kind());
             sink.error("ASL001", "", message).span = Span::new(range.start, range.end);
             (None, table)

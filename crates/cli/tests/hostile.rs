@@ -103,3 +103,45 @@ fn a_graph_of_a_thousand_states_linked_back_and_forth_is_drawn_whole() {
     assert_eq!(drawing["nodes"].as_array().unwrap().len(), n + 1 + 2);
     assert_eq!(drawing["edges"].as_array().unwrap().len(), 4 * n + 2);
 }
+
+#[test]
+fn a_byte_order_mark_and_an_empty_mock_file_are_named_for_what_they_are() {
+    let definition = temp_file(
+        "bom.json",
+        "\u{feff}{\"StartAt\": \"A\", \"States\": {\"A\": {\"Type\": \"Pass\", \"End\": true}}}"
+            .as_bytes(),
+    );
+    let out = stepwise(&["validate", "--json", definition.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let diagnostic = &report[0]["diagnostics"][0];
+    assert_eq!(diagnostic["code"], "ASL001");
+    assert_eq!(
+        diagnostic["message"],
+        "Invalid JSON: the text starts with a byte order mark (U+FEFF); save it as UTF-8 without BOM"
+    );
+    assert_eq!(
+        diagnostic["start"],
+        serde_json::json!({"line": 1, "column": 1})
+    );
+
+    let plain = temp_file(
+        "plain.json",
+        br#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "End": true}}}"#,
+    );
+    let mocks = temp_file("empty-mocks.json", b"  \n");
+    let out = stepwise(&[
+        "run",
+        plain.to_str().unwrap(),
+        "--mock-config",
+        mocks.to_str().unwrap(),
+        "--test-case",
+        "T",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let shown = format!("{}{}", text(&out.stdout), text(&out.stderr));
+    assert!(
+        shown.contains(r#"[MOCK001] The mock config is empty: it must be an object with "StateMachines" and "MockedResponses""#),
+        "{shown}"
+    );
+}

@@ -66,6 +66,16 @@ pub fn load(
 ) -> Result<TestCase, Vec<Diagnostic>> {
     let mut sink = Sink::default();
     let (json, spans) = stepwise_asl::json::parse(text, &mut sink);
+    if json.is_none() && text.trim().is_empty() {
+        // The parser's message speaks of a definition.
+        let mut sink = Sink::default();
+        sink.error(
+            "MOCK001",
+            "",
+            "The mock config is empty: it must be an object with \"StateMachines\" and \"MockedResponses\"",
+        );
+        return Err(sink.finish(text, &spans));
+    }
     let case = json.and_then(|root| read(&root, state_machine, test_case, &mut sink));
     match case {
         Some(case) if !sink.has_errors() => Ok(case),

@@ -47,6 +47,22 @@ impl SpanTable {
         self.spans.insert(pointer, span);
     }
 
+    /// Make `from` and everything under it findable under `to` as well (a key that
+    /// DefinitionSubstitutions renamed); pointers already known keep their spans.
+    pub(crate) fn alias(&mut self, from: &str, to: &str) {
+        let copies: Vec<(String, NodeSpan)> = self
+            .spans
+            .iter()
+            .filter_map(|(pointer, span)| {
+                let rest = pointer.strip_prefix(from)?;
+                (rest.is_empty() || rest.starts_with('/')).then(|| (format!("{to}{rest}"), *span))
+            })
+            .collect();
+        for (pointer, span) in copies {
+            self.spans.entry(pointer).or_insert(span);
+        }
+    }
+
     /// The span of the member key at `pointer` (or of its value when it has no key).
     pub fn key_span(&self, pointer: &str) -> Span {
         match self.spans.get(pointer) {

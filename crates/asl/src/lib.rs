@@ -106,7 +106,7 @@ pub fn parse_text(text: &str, sink: &mut Sink) -> (Option<serde_json::Value>, js
 /// Parse, build, validate and lint the definition in `text` (JSON or YAML).
 pub fn load(text: &str, options: &LoadOptions) -> Loaded {
     let mut sink = Sink::default();
-    let (mut json, spans) = parse_text(text, &mut sink);
+    let (mut json, mut spans) = parse_text(text, &mut sink);
     let mut machine = None;
     // What DefinitionSubstitutions put in: deployment-specific on purpose, not hard-coded.
     let mut substituted = HashSet::new();
@@ -114,7 +114,7 @@ pub fn load(text: &str, options: &LoadOptions) -> Loaded {
         substitution::apply(
             value,
             &options.substitutions,
-            "",
+            &mut spans,
             &mut substituted,
             &mut sink,
         );

@@ -277,6 +277,92 @@ fn substitutions_are_applied_and_missing_ones_reported() {
     );
 }
 
+/// Load `text` with `Env` = `prod` and `Field` = `orderId`.
+fn load_with_env(text: &str) -> stepwise_asl::Loaded {
+    let mut options = LoadOptions::default();
+    options.substitutions.insert("Env".into(), "prod".into());
+    options.substitutions.insert("Field".into(), "orderId".into());
+    load(text, &options)
+}
+
+/// The text a diagnostic's span covers.
+fn spanned<'t>(text: &'t str, d: &stepwise_asl::Diagnostic) -> &'t str {
+    &text[d.span.start..d.span.end]
+}
+
+#[test]
+fn substitutions_apply_to_keys_as_they_do_on_aws() {
+    let text = r#"{"StartAt": "Process${Env}", "States": {"Process${Env}": {"Type": "Pass", "Parameters": {"${Field}.$": "$.id", "fixed": "${Env}"}, "End": true}}}"#;
+    let loaded = load_with_env(text);
+    assert_eq!(loaded.diagnostics, []);
+    let json = loaded.json.unwrap();
+    assert_eq!(
+        json["States"]["Processprod"]["Parameters"],
+        serde_json::json!({"orderId.$": "$.id", "fixed": "prod"})
+    );
+    let machine = loaded.machine.unwrap();
+    assert_eq!(machine.states.states[machine.states.start].name, "Processprod");
+    // The state, under its substituted name, is found where it is written.
+    let at = loaded.spans.key_span("/States/Processprod");
+    assert_eq!(&text[at.start..at.end], "\"Process${Env}\"");
+}
+
+#[test]
+fn diagnostics_under_a_substituted_key_point_at_the_text_as_written() {
+    // A field misplaced in a renamed state, and an unknown Next in it.
+    let text = r#"{"StartAt": "Process${Env}", "States": {"Process${Env}": {"Type": "Pass", "Bogus": 1, "Next": "Nowhere"}}}"#;
+    let loaded = load_with_env(text);
+    let found: Vec<_> = loaded
+        .errors()
+        .map(|d| (d.code, d.pointer.as_str(), spanned(text, d)))
+        .collect();
+    assert!(
+        found.contains(&("ASL012", "/States/Processprod/Bogus", "\"Bogus\"")),
+        "{found:?}"
+    );
+    assert!(
+        found
+            .iter()
+            .any(|(_, pointer, at)| *pointer == "/States/Processprod/Next" && *at == "\"Nowhere\""),
+        "{found:?}"
+    );
+    for d in loaded.errors() {
+        let expected = LineIndex::new(text).position(text, d.span.start);
+        assert_eq!(d.start, expected, "{d:?}");
+    }
+}
+
+#[test]
+fn a_key_placeholder_without_a_substitution_is_reported_at_the_key() {
+    let text = r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "Parameters": {"${Missing}": 1}, "End": true}}}"#;
+    let loaded = load_with_env(text);
+    let warnings: Vec<_> = loaded
+        .diagnostics
+        .iter()
+        .map(|d| (d.code, spanned(text, d)))
+        .collect();
+    assert_eq!(warnings, [("ASL035", "\"${Missing}\"")]);
+}
+
+#[test]
+fn keys_that_substitutions_make_equal_are_duplicates() {
+    let text = r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "Parameters": {"prod": 1, "${Env}": 2}, "End": true}}}"#;
+    let loaded = load_with_env(text);
+    let errors: Vec<_> = loaded
+        .errors()
+        .map(|d| (d.code, d.message.as_str(), spanned(text, d)))
+        .collect();
+    assert_eq!(
+        errors,
+        [(
+            "ASL002",
+            "Duplicate key \"prod\" once substitutions are made",
+            "\"${Env}\""
+        )]
+    );
+    assert!(loaded.machine.is_none());
+}
+
 /// (lint, firing definition, quiet definition, machine type)
 fn lint_cases() -> Vec<(&'static str, String, String, MachineType)> {
     let guarded = r#""Retry": [{"ErrorEquals": ["Lambda.ServiceException"]}], "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Done"}]"#;

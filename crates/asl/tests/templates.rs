@@ -153,3 +153,30 @@ fn placeholders_already_in_the_definition_become_parameters_with_the_values_give
     .unwrap_err();
     assert!(broken.contains("has errors"), "{broken}");
 }
+
+#[test]
+fn placeholders_in_keys_export_and_read_back_as_the_same_machine() {
+    let text = r#"{"StartAt": "Process${Env}", "States": {
+        "Process${Env}": {"Type": "Pass", "Parameters": {"${Field}.$": "$.id"}, "Next": "Done${Env}"},
+        "Done${Env}": {"Type": "Succeed"}}}"#;
+    let values = BTreeMap::from([
+        ("Env".to_owned(), "prod".to_owned()),
+        ("Field".to_owned(), "orderId".to_owned()),
+    ]);
+    let expected = json!({"StartAt": "Processprod", "States": {
+        "Processprod": {"Type": "Pass", "Parameters": {"orderId.$": "$.id"}, "Next": "Doneprod"},
+        "Doneprod": {"Type": "Succeed"}}});
+    assert_eq!(resolved(text, &values), expected);
+    for flavour in [Flavour::Sam, Flavour::Cfn] {
+        let exported = export(text, flavour, MachineType::Standard, &values, None).unwrap();
+        for template in [exported.template.clone(), as_json(&exported.template)] {
+            let imported = import(&template, None, &|p| Err(p.to_owned())).expect("imports");
+            assert_eq!(imported.substitutions, values, "{flavour:?}");
+            assert_eq!(
+                resolved(&imported.definition, &imported.substitutions),
+                expected,
+                "{flavour:?}"
+            );
+        }
+    }
+}

@@ -22,7 +22,7 @@ pub struct Args {
     /// and, for EXPRESS, 1% duplicate deliveries.
     #[arg(long)]
     profile: Option<String>,
-    /// How many runs.
+    /// How many runs (at least 1).
     #[arg(long, default_value_t = DEFAULT_RUNS)]
     runs: u32,
     /// The seed of the first run (run i uses SEED + i).
@@ -50,6 +50,12 @@ fn execute(args: &Args) -> Result<ExitCode, String> {
         Some(path) => read_profile(path)?,
         None => FaultProfile::standard(),
     };
+    if args.runs == 0 {
+        return Err(
+            "error: --runs 0: the lab reports on the runs it makes, so it needs at least 1\n"
+                .to_owned(),
+        );
+    }
     if let Some(rate) = args.min_success_rate.filter(|r| !(0.0..=1.0).contains(r)) {
         return Err(format!(
             "error: --min-success-rate {rate} must be between 0 and 1\n"

@@ -988,3 +988,19 @@ fn templates_are_read_with_their_findings_and_resource_choice() {
         "a YAML diagnostic points into the YAML: {text}"
     );
 }
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[test]
+fn chaos_refuses_zero_runs() {
+    let file = |name: &str| examples(&format!("order-processing-fixed.{name}"));
+    let out = stepwise(&["chaos", &file("asl.json"), "--runs", "0"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    assert_eq!(
+        stderr(&out),
+        "error: --runs 0: the lab reports on the runs it makes, so it needs at least 1\n"
+    );
+}

@@ -274,8 +274,9 @@ impl Report {
             .map(|r| r.log.retries.iter().map(|(_, ms)| ms).sum())
             .collect();
         let succeeded = statuses.get("SUCCEEDED").copied().unwrap_or(0);
+        // Summed from +0.0: an empty f64 sum is -0.0, which would print as "-0.00".
         let mean = |f: &dyn Fn(&Outcome) -> f64| {
-            outcomes.iter().map(f).sum::<f64>() / f64::from(runs.max(1))
+            outcomes.iter().map(f).fold(0.0, |sum, x| sum + x) / f64::from(runs.max(1))
         };
         let mean_transitions = mean(&|r| r.transitions as f64);
         let mean_retries = mean(&|r| r.log.retries.len() as f64);

@@ -246,3 +246,19 @@ fn an_injected_timeout_outlasts_timeout_seconds_and_is_marked() {
         "it fires at TimeoutSeconds"
     );
 }
+
+#[test]
+fn a_lab_with_no_runs_made_reports_zeros_not_negative_zeros() {
+    let definition = example("order-processing-fixed.asl.json");
+    let report = lab(&definition, &FaultProfile::standard(), false, 0);
+    assert_eq!(report.runs, 0);
+    for (name, figure) in [
+        ("mean transitions", report.mean_transitions),
+        ("mean retries", report.mean_retries),
+        ("cost delta", report.cost_delta_per_million),
+        ("success rate", report.success_rate),
+    ] {
+        assert_eq!(figure.to_bits(), 0.0f64.to_bits(), "{name} is {figure:?}");
+    }
+    assert_eq!(format!("{:+.2}", report.cost_delta_per_million), "+0.00");
+}

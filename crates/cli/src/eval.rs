@@ -4,6 +4,7 @@
 use std::process::ExitCode;
 
 use serde_json::{json, Value};
+use stepwise_engine::json_error::describe;
 use stepwise_engine::jsonata::{
     evaluate_plain, Limits, EVALUATION_TIMEOUT_MS, MAX_EVALUATION_DEPTH,
 };
@@ -28,13 +29,7 @@ pub struct Args {
 
 fn read_json(path: &str, what: &str) -> Result<Value, String> {
     let text = read_text(path)?;
-    serde_json::from_str(&text).map_err(|e| {
-        format!(
-            "{what} {path} is not JSON: {e} (line {}, column {})",
-            e.line(),
-            e.column()
-        )
-    })
+    serde_json::from_str(&text).map_err(|e| format!("{what} {path} is not JSON: {}", describe(&e)))
 }
 
 pub fn run(args: &Args) -> ExitCode {

@@ -5,6 +5,8 @@ use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use serde_json::Value;
+use stepwise_engine::execution_input::{InputError, MAX_INPUT_BYTES};
+use stepwise_engine::json_error::describe;
 use stepwise_engine::{
     Execution, HistoryMode, MockChoice, Options, RunRequest, StartError, Status,
 };
@@ -110,7 +112,7 @@ impl RunInputs {
                 "{}error: {definition} is not a valid state machine\n",
                 code_frames(definition, &request.definition, &errors, color)
             ),
-            StartError::Input(message) => format!("error: the input is not JSON: {message}\n"),
+            StartError::Input(refused) => format!("error: {}\n", input_problem(&refused)),
             StartError::Mocks(diagnostics) => {
                 let mocks = request.mocks.as_ref().map_or("", |m| m.config.as_str());
                 let path = self.mock_config.as_deref().unwrap_or_default();
@@ -120,6 +122,16 @@ impl RunInputs {
                 )
             }
         }
+    }
+}
+
+/// Why an execution input cannot start a run, for people.
+pub fn input_problem(refused: &InputError) -> String {
+    match refused {
+        InputError::NotJson(_) => format!("the input is not JSON: {refused}"),
+        InputError::TooLarge { bytes } => format!(
+            "the input is {bytes} bytes, over StartExecution's limit of {MAX_INPUT_BYTES} (256 KiB): {refused}"
+        ),
     }
 }
 
@@ -219,8 +231,9 @@ fn answer_callbacks(
                 };
                 let output: Value = serde_json::from_str(&text).map_err(|e| {
                     format!(
-                        "error: the callback answer for \"{}\" is not JSON: {e}\n",
-                        pending.state
+                        "error: the callback answer for \"{}\" is not JSON: {}\n",
+                        pending.state,
+                        describe(&e)
                     )
                 })?;
                 execution.send_task_success(&pending.token, output)

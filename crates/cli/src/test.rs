@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use stepwise_engine::expect::Expectation;
+use stepwise_engine::json_error::describe;
 use stepwise_engine::{mock, MockChoice, Options, RunRequest, StartError};
 
 use crate::emit;
@@ -124,9 +125,9 @@ fn execute(args: &Args) -> Result<ExitCode, String> {
                     args.definition
                 ))
             }
-            Err(StartError::Input(message)) => Outcome {
+            Err(StartError::Input(refused)) => Outcome {
                 name: name.clone(),
-                problems: vec![format!("the input is not JSON: {message}")],
+                problems: vec![crate::run::input_problem(&refused)],
                 elapsed: started.elapsed(),
                 transitions: 0,
             },
@@ -168,9 +169,8 @@ fn read_expectations(path: Option<&str>) -> Result<BTreeMap<String, Expectation>
     let text = read_text(path).map_err(|e| format!("error: {e}\n"))?;
     serde_json::from_str(&text).map_err(|e| {
         format!(
-            "error: {path} is not an expectation file: {e} (line {}, column {})\n",
-            e.line(),
-            e.column()
+            "error: {path} is not an expectation file: {}\n",
+            describe(&e)
         )
     })
 }

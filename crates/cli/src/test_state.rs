@@ -5,6 +5,7 @@ use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use serde_json::{Map, Value};
+use stepwise_engine::json_error::describe;
 use stepwise_engine::test_state::{
     test_state, FieldValidationMode, InspectionLevel, TestMock, TestStateRequest,
     TestStateResponse, TestStatus,
@@ -183,13 +184,8 @@ fn json_arg(flag: &str, text: &str) -> Result<Value, String> {
         ),
         None => (text.to_owned(), "the value".to_owned()),
     };
-    serde_json::from_str(&text).map_err(|e| {
-        format!(
-            "error: {flag}: {origin} is not JSON (line {}, column {}: {e})\n",
-            e.line(),
-            e.column()
-        )
-    })
+    serde_json::from_str(&text)
+        .map_err(|e| format!("error: {flag}: {origin} is not JSON: {}\n", describe(&e)))
 }
 
 /// The answer for people: status, next state, error, output, then each stage.

@@ -763,7 +763,7 @@ fn test_state_answers_as_aws_test_state_does() {
     ]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr)
-        .contains("--mock-result: the value is not JSON (line 1, column 2"));
+        .contains("--mock-result: the value is not JSON: line 1, column 2: "));
 }
 
 #[test]
@@ -991,6 +991,85 @@ fn templates_are_read_with_their_findings_and_resource_choice() {
 
 fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[test]
+fn run_refuses_an_input_over_256_kib_as_start_execution_does() {
+    let definition = temp_file(
+        "pass-for-size.json",
+        br#"{"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}"#,
+    );
+    let definition = definition.to_str().unwrap();
+    let input = |bytes: usize| {
+        let text = format!(r#"{{"d":"{}"}}"#, "x".repeat(bytes - 8));
+        temp_file(&format!("input-{bytes}.json"), text.as_bytes())
+    };
+    let at_limit = input(262_144);
+    let out = stepwise(&[
+        "run",
+        definition,
+        "--input-file",
+        at_limit.to_str().unwrap(),
+        "--json",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let over = input(262_145);
+    let out = stepwise(&["run", definition, "--input-file", over.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    assert_eq!(
+        stderr(&out),
+        "error: the input is 262145 bytes, over StartExecution's limit of 262144 (256 KiB): \
+         ValidationException: 1 validation error detected: Value at 'input' failed to satisfy \
+         constraint: Member must have length less than or equal to 262144\n"
+    );
+}
+
+#[test]
+fn json_errors_give_their_position_once() {
+    let definition = temp_file(
+        "pass-for-json-errors.json",
+        br#"{"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}"#,
+    );
+    let definition = definition.to_str().unwrap();
+    let broken = temp_file("broken-value.json", br#"{"a": x}"#);
+    let broken = broken.to_str().unwrap();
+    let position = "line 1, column 7: expected value";
+    let out = stepwise(&["run", definition, "--input", r#"{"a": x}"#]);
+    assert_eq!(
+        stderr(&out),
+        format!("error: the input is not JSON: {position}\n")
+    );
+    let out = stepwise(&["eval", "a", "--input", broken]);
+    assert_eq!(
+        stderr(&out),
+        format!("error: input {broken} is not JSON: {position}\n")
+    );
+    let out = stepwise(&["eval", "a", "--bindings", broken]);
+    assert_eq!(
+        stderr(&out),
+        format!("error: bindings {broken} is not JSON: {position}\n")
+    );
+    let out = stepwise(&["test-state", definition, "--input", r#"{"a": x}"#]);
+    assert_eq!(
+        stderr(&out),
+        format!("error: --input: the value is not JSON: {position}\n")
+    );
+    let out = stepwise(&["test-state", definition, "--context", &format!("@{broken}")]);
+    assert_eq!(
+        stderr(&out),
+        format!("error: --context: {broken} is not JSON: {position}\n")
+    );
+    let junit = temp_file("junit-broken-expect.xml", b"");
+    let out = test_command(r#"{"a": x}"#, &junit);
+    let expect = junit.with_file_name("junit-broken-expect.expect.json");
+    assert_eq!(
+        stderr(&out),
+        format!(
+            "error: {} is not an expectation file: {position}\n",
+            expect.display()
+        )
+    );
 }
 
 #[test]

@@ -55,12 +55,8 @@ pub enum Fault {
 impl FaultProfile {
     /// Read a profile; a problem names its line and column.
     pub fn parse(text: &str) -> Result<FaultProfile, String> {
-        let profile: FaultProfile = serde_json::from_str(text).map_err(|e| {
-            let message = e.to_string();
-            let at = format!(" at line {} column {}", e.line(), e.column());
-            let message = message.strip_suffix(&at).unwrap_or(&message);
-            format!("line {}, column {}: {message}", e.line(), e.column())
-        })?;
+        let profile: FaultProfile =
+            serde_json::from_str(text).map_err(|e| crate::json_error::describe(&e))?;
         let probabilities = profile
             .faults
             .iter()

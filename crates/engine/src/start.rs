@@ -8,6 +8,7 @@ use serde_json::Value;
 use stepwise_asl::model::StateMachine;
 use stepwise_asl::{load, Diagnostic, LoadOptions};
 
+use crate::execution_input::{self, InputError};
 use crate::{mock, Execution, Options};
 
 /// A run to start, all as text.
@@ -39,8 +40,8 @@ pub struct MockChoice {
 pub enum StartError {
     /// The definition has errors.
     Definition(Vec<Diagnostic>),
-    /// The input is not JSON: the parser's message with its line and column.
-    Input(String),
+    /// The input is refused: over StartExecution's size limit, or not JSON.
+    Input(InputError),
     /// The mock file has problems.
     Mocks(Vec<Diagnostic>),
 }
@@ -59,8 +60,7 @@ pub fn prepare(
     mut options: Options,
 ) -> Result<(StateMachine, Value, Options), StartError> {
     let machine = load_machine(request, options.machine_type)?;
-    let input: Value = serde_json::from_str(&request.input)
-        .map_err(|e| StartError::Input(format!("line {}, column {}: {e}", e.line(), e.column())))?;
+    let input = execution_input::read(&request.input).map_err(StartError::Input)?;
     if let Some(choice) = &request.mocks {
         let case = mock::load(
             &choice.config,

@@ -297,3 +297,60 @@ fn a_distributed_map_whose_children_use_up_the_budget_fails_with_the_budget_erro
         "no child after the one that met it"
     );
 }
+
+/// An input of exactly `bytes` bytes of UTF-8: `{"d":"ééé…"}`, padded with `x`.
+fn input_of(bytes: usize) -> String {
+    let frame = r#"{"d":""}"#.len();
+    let accents = (bytes - frame) / 2;
+    let padding = bytes - frame - accents * 2;
+    format!(
+        r#"{{"d":"{}{}"}}"#,
+        "é".repeat(accents),
+        "x".repeat(padding)
+    )
+}
+
+#[test]
+fn an_input_over_256_kib_is_refused_as_start_execution_refuses_it() {
+    use stepwise_engine::execution_input::InputError;
+    use stepwise_engine::{start, RunRequest, StartError};
+    let request = |input: String| RunRequest {
+        definition: r#"{"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}"#.into(),
+        input,
+        ..RunRequest::default()
+    };
+    // The limit counts UTF-8 bytes, not characters.
+    let at_limit = input_of(262_144);
+    assert_eq!(at_limit.len(), 262_144);
+    assert!(at_limit.chars().count() < 262_144);
+    let started = start(&request(at_limit), Options::default());
+    assert!(started.is_ok_and(|e| e.status() == Status::Succeeded));
+    let refused = start(&request(input_of(262_145)), Options::default()).err();
+    let Some(refused) = refused else {
+        panic!("an input over the limit starts")
+    };
+    assert_eq!(
+        refused,
+        StartError::Input(InputError::TooLarge { bytes: 262_145 })
+    );
+    let StartError::Input(error) = refused else {
+        unreachable!()
+    };
+    assert_eq!(
+        error.to_string(),
+        "ValidationException: 1 validation error detected: Value at 'input' failed to satisfy \
+         constraint: Member must have length less than or equal to 262144"
+    );
+    // Size comes first, as on AWS: an oversized text is refused for its size, JSON or not.
+    let not_json = format!("{{{}", "x".repeat(262_144));
+    assert_eq!(
+        start(&request(not_json), Options::default()).err(),
+        Some(StartError::Input(InputError::TooLarge { bytes: 262_145 }))
+    );
+    assert_eq!(
+        start(&request("{\"a\": x}".into()), Options::default()).err(),
+        Some(StartError::Input(InputError::NotJson(
+            "line 1, column 7: expected value".into()
+        )))
+    );
+}

@@ -1,8 +1,11 @@
-//! What the crates compute from the definition text: the model, diagnostics and drawing.
+//! What the crates compute from the definition text: diagnostics, the drawing, and the
+//! states, as the views show them. The analysis is made off the page (see
+//! [`crate::app::Playground::analyse`]), so it crosses as a message and keeps no model.
 
 use std::collections::BTreeMap;
 
-use stepwise_asl::model::StateMachine;
+use serde::{Deserialize, Serialize};
+use stepwise_asl::model::{Kind, Scope, StateType};
 use stepwise_asl::{load, Diagnostic, LoadOptions, MachineType};
 use stepwise_graph::{build, layout, Layout, Style};
 
@@ -23,74 +26,99 @@ pub fn load_options(
     }
 }
 
-/// One analysis of one definition text.
-#[derive(Debug, Clone)]
-pub struct Analysis {
-    /// The text it was made from (with the substitutions, it identifies the analysis).
-    pub source: String,
-    /// The substitution values it was made with.
+/// What an analysis is of: a text, its substitution values and the type it is linted as.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Subject {
+    pub text: String,
     pub substitutions: BTreeMap<String, String>,
-    /// The type it was linted as.
     pub machine_type: MachineType,
-    /// The model, when the definition is valid.
-    pub machine: Option<StateMachine>,
+}
+
+/// A state of a valid definition, in whichever scope.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StateSummary {
+    pub name: String,
+    pub state_type: StateType,
+    /// Where its key starts in the text.
+    pub offset: usize,
+}
+
+/// One analysis of one subject.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Analysis {
+    /// What it was made from (not sent back: the page knows what it asked about).
+    #[serde(skip)]
+    pub subject: Subject,
+    /// Does the definition load (can it run)?
+    pub valid: bool,
     /// Every diagnostic.
     pub diagnostics: Vec<Diagnostic>,
     /// The drawing, when the definition is valid.
     pub drawing: Option<Layout>,
     /// Every state name, when the text is JSON (for completion).
     pub state_names: Vec<String>,
-    /// Where every value sits in the text.
-    pub spans: stepwise_asl::json::SpanTable,
+    /// Every state, when the definition is valid, in definition order (nested ones after
+    /// their Parallel or Map).
+    pub states: Vec<StateSummary>,
 }
 
 impl PartialEq for Analysis {
     fn eq(&self, other: &Self) -> bool {
-        self.source == other.source
-            && self.substitutions == other.substitutions
-            && self.machine_type == other.machine_type
+        self.subject == other.subject
     }
 }
 
 impl Analysis {
-    /// Load, validate and lay out `text`, with `substitutions` for its `${Name}` placeholders,
-    /// linted as a `machine_type` state machine.
-    pub fn of(
-        text: &str,
-        substitutions: &BTreeMap<String, String>,
-        machine_type: MachineType,
-    ) -> Self {
-        let options = load_options(substitutions, machine_type);
-        let loaded = load(text, &options);
+    /// Load, validate and lay out the subject's text.
+    pub fn of(subject: Subject) -> Self {
+        let options = load_options(&subject.substitutions, subject.machine_type);
+        let loaded = load(&subject.text, &options);
         let drawing = loaded
             .machine
             .as_ref()
             .map(|m| layout(&build(m), &crate::measure::text_width, &Style::default()));
+        let mut states = Vec::new();
+        if let Some(machine) = &loaded.machine {
+            summarise(&machine.states, &loaded.spans, &mut states);
+        }
         Analysis {
-            source: text.to_owned(),
-            substitutions: substitutions.clone(),
-            machine_type,
+            valid: loaded.machine.is_some(),
             state_names: loaded
                 .json
                 .as_ref()
                 .map(stepwise_asl::complete::state_names)
                 .unwrap_or_default(),
-            machine: loaded.machine,
             diagnostics: loaded.diagnostics,
             drawing,
-            spans: loaded.spans,
+            states,
+            subject,
         }
     }
 
-    /// Where the state `name` is defined in the text (the start of its key), as the loader
-    /// read it.
-    pub fn state_offset(&self, name: &str) -> Option<usize> {
-        let state = self.machine.as_ref()?.state_named(name)?;
-        Some(self.spans.key_span(&state.pointer).start)
+    /// The state called `name`.
+    pub fn state(&self, name: &str) -> Option<&StateSummary> {
+        self.states.iter().find(|s| s.name == name)
     }
 
     /// How many diagnostics are errors.
     pub fn error_count(&self) -> usize {
         self.diagnostics.iter().filter(|d| d.is_error()).count()
+    }
+}
+
+fn summarise(scope: &Scope, spans: &stepwise_asl::json::SpanTable, out: &mut Vec<StateSummary>) {
+    for state in &scope.states {
+        out.push(StateSummary {
+            name: state.name.clone(),
+            state_type: state.kind.state_type(),
+            offset: spans.key_span(&state.pointer).start,
+        });
+        match &state.kind {
+            Kind::Parallel { branches } => {
+                branches.iter().for_each(|b| summarise(b, spans, out));
+            }
+            Kind::Map(map) => summarise(&map.processor, spans, out),
+            _ => {}
+        }
     }
 }

@@ -2,7 +2,8 @@
 
 use leptos::prelude::*;
 
-use crate::analysis::Analysis;
+use crate::analysis::{Analysis, Subject};
+use crate::components::graph_parts::set_if_changed;
 use crate::components::{
     controls::RunControls,
     design::DesignBar,
@@ -70,8 +71,15 @@ pub struct Playground {
     pub express: RwSignal<bool>,
     /// The simulator's budget of state transitions per run.
     pub max_transitions: RwSignal<u64>,
-    /// Model, diagnostics and drawing of the definition.
-    pub analysis: Memo<Analysis>,
+    /// Diagnostics, drawing and states of the definition: of the text as it is, or as it
+    /// was a moment ago while the analyst works on the latest change.
+    pub analysis: RwSignal<Analysis>,
+    /// Where definitions are analysed (a Web Worker of its own, so a run never delays it).
+    pub analyst: StoredValue<Option<Engine>, LocalStorage>,
+    /// The subject the analyst is working on.
+    pub analysing: StoredValue<Option<Subject>, LocalStorage>,
+    /// Is the analysis behind the text (an analysis under way)?
+    pub analysis_behind: RwSignal<bool>,
     /// The last valid drawing (kept while the text is broken).
     pub drawing: Memo<Option<stepwise_graph::Layout>>,
     /// The state names of the last text that was JSON (offered as completions).
@@ -92,6 +100,8 @@ pub struct Playground {
     pub tab: RwSignal<Tab>,
     /// A position to move the editor's caret to (byte offset).
     pub jump_to: RwSignal<Option<usize>>,
+    /// Where runs and analyses are computed.
+    pub host: Host,
     /// Where runs are computed (a Web Worker).
     pub engine: StoredValue<Option<Engine>, LocalStorage>,
     /// Is the engine computing a request?
@@ -146,7 +156,7 @@ impl Playground {
     /// Start a run from the current workspace; its trace shows all of it (`show_all`) or
     /// starts at its first event.
     pub fn start_run(&self, show_all: bool) {
-        if self.analysis.with_untracked(|a| a.machine.is_none()) {
+        if self.analysis.with_untracked(|a| !a.valid) {
             return;
         }
         let test_case = self.test_case.get_untracked();
@@ -220,7 +230,7 @@ impl Playground {
 
     /// Run the resilience lab on the workspace (the trace keeps the current run).
     pub fn run_lab(&self) {
-        if self.analysis.with_untracked(|a| a.machine.is_none()) {
+        if self.analysis.with_untracked(|a| !a.valid) {
             return;
         }
         let test_case = self.test_case.get_untracked();
@@ -249,7 +259,7 @@ impl Playground {
 
     /// Run every test case of the mock file (the trace keeps the current run).
     pub fn run_test_cases(&self) {
-        if self.analysis.with_untracked(|a| a.machine.is_none()) {
+        if self.analysis.with_untracked(|a| !a.valid) {
             return;
         }
         self.test_cases.set(None);
@@ -355,8 +365,67 @@ impl Playground {
             Response::Inspection { .. }
             | Response::TestState(_)
             | Response::ChaosProgress(..)
-            | Response::Chaos(_) => {}
+            | Response::Chaos(_)
+            | Response::Analysed(_) => {}
         }
+    }
+
+    /// What the definition is now, to be analysed.
+    fn subject(&self) -> Subject {
+        Subject {
+            text: self.definition.get(),
+            substitutions: self.substitutions.get(),
+            machine_type: machine_type(self.express.get()),
+        }
+    }
+
+    /// Have the definition as it is now analysed, unless an analysis is under way (its
+    /// answer asks again): however fast the typing, the analyst has one subject at a time.
+    fn analyse(&self) {
+        if self.analysing.with_value(Option::is_some) {
+            return;
+        }
+        let subject = untrack(|| self.subject());
+        if self.analysis.with_untracked(|a| a.subject == subject) {
+            return;
+        }
+        self.analysing.set_value(Some(subject.clone()));
+        set_if_changed(self.analysis_behind, true);
+        // Made at the first change, so that starting the page waits for one worker only.
+        if self.analyst.with_value(Option::is_none) {
+            let playground = *self;
+            self.analyst
+                .set_value(Some(Engine::new(self.host, move |response| {
+                    playground.analysed(response)
+                })));
+        }
+        self.analyst.with_value(|analyst| {
+            if let Some(analyst) = analyst {
+                analyst.send(&Request::Analyse(subject));
+            }
+        });
+    }
+
+    /// The analyst's answer.
+    fn analysed(&self, response: Response) {
+        let Some(subject) = self.analysing.try_update_value(Option::take).flatten() else {
+            return;
+        };
+        let analysis = match response {
+            Response::Analysed(mut analysis) => {
+                analysis.subject = subject;
+                *analysis
+            }
+            // The analyst stopped (out of memory, say): a fresh one takes the next subject,
+            // and this one is analysed here.
+            _ => {
+                self.analyst.with_value(|analyst| analyst.as_ref().map(Engine::restart));
+                Analysis::of(subject)
+            }
+        };
+        self.analysis.set(analysis);
+        set_if_changed(self.analysis_behind, false);
+        self.analyse();
     }
 
     /// Load a workspace (an example, say) and forget the previous run.
@@ -418,10 +487,12 @@ pub fn App() -> impl IntoView {
     let definition = RwSignal::new(initial.definition);
     let substitutions = RwSignal::new(initial.substitutions);
     let express = RwSignal::new(initial.express);
-    let analysis = Memo::new(move |_| {
-        let machine_type = machine_type(express.get());
-        substitutions.with(|subs| definition.with(|text| Analysis::of(text, subs, machine_type)))
-    });
+    // The first analysis is made here, so the first drawing waits for no worker.
+    let analysis = RwSignal::new(Analysis::of(Subject {
+        text: definition.get_untracked(),
+        substitutions: substitutions.get_untracked(),
+        machine_type: machine_type(express.get_untracked()),
+    }));
     // Keep the last good drawing on screen while the text is broken.
     let drawing = Memo::new(move |previous: Option<&Option<stepwise_graph::Layout>>| {
         analysis
@@ -435,6 +506,7 @@ pub fn App() -> impl IntoView {
             _ => names,
         }
     });
+    let host = use_context::<Host>().unwrap_or(Host::Worker);
     let playground = Playground {
         definition,
         state_names,
@@ -445,6 +517,10 @@ pub fn App() -> impl IntoView {
         express,
         max_transitions: RwSignal::new(stepwise_engine::DEFAULT_MAX_TRANSITIONS),
         analysis,
+        analyst: StoredValue::new_local(None),
+        analysing: StoredValue::new_local(None),
+        analysis_behind: RwSignal::new(false),
+        host,
         drawing,
         run: RwSignal::new(None),
         run_error: RwSignal::new(None),
@@ -475,12 +551,17 @@ pub fn App() -> impl IntoView {
         link_notice: RwSignal::new(link_notice),
         test_cases: RwSignal::new(None),
     };
-    let host = use_context::<Host>().unwrap_or(Host::Worker);
     playground
         .engine
         .set_value(Some(Engine::new(host, move |response| {
             playground.receive(response)
         })));
+    Effect::new(move |_| {
+        definition.track();
+        substitutions.track();
+        express.track();
+        playground.analyse();
+    });
     provide_context(playground);
     // Nothing typed is ever lost: every change is saved a moment after typing pauses, and at
     // once when the page goes away (a reload, a closed tab).

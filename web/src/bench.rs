@@ -90,7 +90,7 @@ pub fn bench_definition(states: usize) -> String {
 /// Analyse a definition as the playground does on every change (load, validate, lint, lay out).
 #[wasm_bindgen]
 pub fn bench_analysis(text: &str) -> f64 {
-    crate::analysis::Analysis::of(text, &Default::default(), Default::default())
+    crate::analysis::Analysis::of(subject(text))
         .diagnostics
         .len() as f64
 }
@@ -134,6 +134,15 @@ pub fn bench_graph_edit(text: &str) -> f64 {
         .unwrap_or_default();
     let renamed = stepwise_asl::edit::rename_state(text, &start, &format!("{start} renamed"))
         .unwrap_or_default();
-    crate::analysis::Analysis::of(&renamed, &Default::default(), Default::default());
-    renamed.len() as f64
+    let length = renamed.len();
+    crate::analysis::Analysis::of(subject(&renamed));
+    length as f64
+}
+
+/// `text` as the playground analyses it with no substitutions, as STANDARD.
+fn subject(text: &str) -> crate::analysis::Subject {
+    crate::analysis::Subject {
+        text: text.to_owned(),
+        ..Default::default()
+    }
 }

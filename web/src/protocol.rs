@@ -11,11 +11,14 @@ use stepwise_engine::test_state::{
 };
 use stepwise_engine::{ApiError, Execution, Options, RunRequest};
 
+use crate::analysis::{Analysis, Subject};
 use crate::run::{RunView, StartError};
 
 /// The page's requests.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum Request {
+    /// Load, validate and lay out a definition.
+    Analyse(Subject),
     /// Start a run (replacing the previous one).
     Start {
         /// Definition, input and mocks, as typed.
@@ -113,6 +116,8 @@ pub enum Reply {
 pub enum Response {
     /// The worker is ready for requests.
     Ready,
+    /// The analysis asked for (without its subject, which the page knows).
+    Analysed(Box<Analysis>),
     /// The run as it stands after the request.
     Run(Box<RunView>),
     /// The run could not start.
@@ -175,6 +180,9 @@ impl Session {
 
     /// Carry out `request` (the resilience lab answers only through `handle_streaming`).
     pub fn handle(&mut self, request: Request) -> Response {
+        if let Request::Analyse(subject) = request {
+            return Response::Analysed(Box::new(Analysis::of(subject)));
+        }
         if let Request::TestState { run, express, test } = request {
             return Response::TestState(test_one_state(&run, express, &test));
         }
@@ -225,6 +233,7 @@ impl Session {
         };
         let outcome = match request {
             Request::Start { .. }
+            | Request::Analyse(_)
             | Request::TestAll { .. }
             | Request::TestState { .. }
             | Request::Inspect { .. } => unreachable!("handled above"),

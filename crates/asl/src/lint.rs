@@ -9,7 +9,7 @@ use crate::diagnostic::Sink;
 use crate::model::{Amount, Kind, Scope, State, StateMachine, Template, Wait};
 
 /// STANDARD or EXPRESS: some lints only apply to one of them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub enum MachineType {
     /// Long-running, exactly-once workflows.
     #[default]

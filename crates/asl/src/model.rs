@@ -283,7 +283,7 @@ pub enum Kind {
 }
 
 /// A state's ASL `Type` (serialised as ASL writes it).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum StateType {
     /// `Pass`.
     Pass,

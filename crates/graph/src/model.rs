@@ -1,13 +1,13 @@
 //! The graph of a definition: nodes for states (plus Start and End per scope), edges for
 //! transitions, and nested scopes for Parallel branches and Map processors.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use stepwise_asl::model::{Kind, Scope, StateMachine, StateType, Transition};
 
 use crate::label;
 
 /// What a node stands for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum NodeKind {
     /// The start of a scope.
     Start,
@@ -18,7 +18,7 @@ pub enum NodeKind {
 }
 
 /// Why one node leads to another.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum EdgeKind {
     /// `Next`, `StartAt`, or the way to End.
     Next,

@@ -51,7 +51,7 @@ pub fn RunControls() -> impl IntoView {
             pg.cursor.update(|c| *c = (*c + 1).min(length()));
         }
     };
-    let can_run = move || pg.analysis.with(|a| a.machine.is_some());
+    let can_run = move || pg.analysis.with(|a| a.valid);
     let status = move || {
         pg.run.with(|r| match r {
             _ if pg.running.get() => ("run-status running", "Running…".to_owned()),

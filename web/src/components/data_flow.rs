@@ -231,11 +231,8 @@ fn TestThisState(state: String, input: Signal<Option<String>>) -> impl IntoView 
     let kind = {
         let state = state.clone();
         Memo::new(move |_| {
-            pg.analysis.with(|a| {
-                a.machine
-                    .as_ref()
-                    .and_then(|m| m.state_named(&state).map(|s| s.kind.state_type()))
-            })
+            pg.analysis
+                .with(|a| a.state(&state).map(|s| s.state_type))
         })
     };
     let mockable = move || {

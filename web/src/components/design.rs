@@ -184,7 +184,17 @@ fn wrap_selected(pg: Playground, wrapper: Option<edit::Wrapper>) {
 #[component]
 pub fn DesignBar() -> impl IntoView {
     let pg = use_playground();
-    let names = Memo::new(move |_| pg.state_names.get());
+    // Each name once (a text being typed may repeat one), as the keys of the options.
+    let names = Memo::new(move |_| {
+        pg.state_names.with(|names| {
+            let mut seen = std::collections::HashSet::new();
+            names
+                .iter()
+                .filter(|n| seen.insert(n.as_str()))
+                .cloned()
+                .collect::<Vec<_>>()
+        })
+    });
     let selected = move || pg.selected.get();
     let rename_input = NodeRef::<leptos::html::Input>::new();
     Effect::new(move |_| {
@@ -205,7 +215,8 @@ pub fn DesignBar() -> impl IntoView {
                 reset_select(&ev);
             }>
                 <option value="" selected>{label}</option>
-                {move || names.get().into_iter().map(|n| view! { <option value=n.clone()>{n.clone()}</option> }).collect_view()}
+                // Keyed: an edit adds or removes the options it concerns, not rewrites them all.
+                <For each=move || names.get() key=|n| n.clone() children=|n| view! { <option value=n.clone()>{n.clone()}</option> } />
             </select>
         }
     };

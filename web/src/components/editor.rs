@@ -38,8 +38,10 @@ const OVERSCAN: usize = 60;
 /// The least height to draw lines for (before the text area has a size).
 const MIN_VIEW_HEIGHT: f64 = 1200.0;
 
-/// A line of coloured runs with a key that stays the same while the line does (its content
-/// hash and how many identical lines came before it), so unchanged lines keep their DOM.
+/// A line of coloured runs with a key that stays the same while the line does (the hash of
+/// its content and of the line before it, and how many lines alike came before it), so
+/// unchanged lines keep their DOM. The line before makes most keys unique: a count alone
+/// would change for every repeated line (`},`) after an edit that adds or removes one.
 #[derive(Clone)]
 struct Line {
     key: (u64, usize),
@@ -86,6 +88,7 @@ fn lines(text: &str, diagnostics: &[Diagnostic]) -> Vec<Line> {
         }
     }
     let mut seen: HashMap<u64, usize> = HashMap::new();
+    let mut previous = 0u64;
     COLOURED.with(|cache| {
         let mut cache = cache.borrow_mut();
         if cache.len() > 20_000 {
@@ -102,7 +105,9 @@ fn lines(text: &str, diagnostics: &[Diagnostic]) -> Vec<Line> {
                 );
                 let mut hasher = std::collections::hash_map::DefaultHasher::new();
                 key.hash(&mut hasher);
-                let hash = hasher.finish();
+                let own = hasher.finish();
+                let hash = own ^ previous.rotate_left(1);
+                previous = own;
                 let runs = cache
                     .entry(key)
                     .or_insert_with_key(|(line, marks)| colour_line(line, marks))
@@ -231,7 +236,11 @@ pub fn Editor() -> impl IntoView {
     let area: NodeRef<html::Textarea> = NodeRef::new();
     let coloured: NodeRef<html::Pre> = NodeRef::new();
     let gutter: NodeRef<html::Div> = NodeRef::new();
-    let coloured_lines = Memo::new(move |_| pg.analysis.with(|a| lines(&a.source, &a.diagnostics)));
+    // The text as typed, at once; its marks from the latest analysis (a keystroke's own comes
+    // a moment later).
+    let coloured_lines = Memo::new(move |_| {
+        pg.definition.with(|text| pg.analysis.with(|a| lines(text, &a.diagnostics)))
+    });
     // Gutter: one row per line, marked with the worst diagnostic starting there.
     let gutter_rows = Memo::new(move |_| {
         pg.analysis.with(|a| {
@@ -242,7 +251,7 @@ pub fn Editor() -> impl IntoView {
                     *kept = d;
                 }
             }
-            let lines = a.source.split('\n').count();
+            let lines = pg.definition.with(|t| t.split('\n').count());
             (1..=lines)
                 .map(|line| {
                     let marker = worst.get(&line).map(|d| {
@@ -324,6 +333,17 @@ pub fn Editor() -> impl IntoView {
             .and_then(|area| suggestions_at(&area, pg.state_names));
         suggestions.set(found);
     };
+    // The names come from the analysis, a moment after the keystroke: while the text area
+    // has the caret, the offer follows them.
+    Effect::new(move |_| {
+        pg.state_names.track();
+        let focused = area.get_untracked().is_some_and(|area| {
+            document().active_element().is_some_and(|active| active == **area)
+        });
+        if focused {
+            refresh_suggestions();
+        }
+    });
     // Replace the partial name with `name`, closing the string, and put the caret after it.
     let accept = move |name: String| {
         let (Some(area), Some(s)) = (area.get(), suggestions.get_untracked()) else {

@@ -319,7 +319,7 @@ pub fn GraphNode(key: u64, node: LaidNode, marks: Marks) -> impl IntoView {
                 return;
             }
             pick(pg, &id, ev.shift_key() || ev.ctrl_key() || ev.meta_key());
-            if let Some(offset) = pg.analysis.with_untracked(|a| a.state_offset(&id)) {
+            if let Some(offset) = pg.analysis.with_untracked(|a| a.state(&id).map(|s| s.offset)) {
                 pg.jump_to.set(Some(offset));
             }
             pg.tab.set(Tab::Inspector);

@@ -152,12 +152,23 @@ pub fn GraphView() -> impl IntoView {
             d.nodes.iter().map(|n| (node_key(n), n.clone())).collect()
         })
     });
+    // Edges grouped by the node they leave, in the nodes' order: an edit changes the
+    // groups of the states it touches, and the rest of the list only shifts, so their DOM
+    // is not moved (which edge is drawn over which is not seen).
     let keyed_edges = Memo::new(move |_| {
         laid(pg.drawing, |d| {
-            edge_keys(&d.edges)
+            let order: HashMap<&str, usize> = d
+                .nodes
+                .iter()
+                .enumerate()
+                .map(|(i, n)| (n.id.as_str(), i))
+                .collect();
+            let mut edges: Vec<_> = edge_keys(&d.edges)
                 .into_iter()
                 .zip(d.edges.iter().cloned())
-                .collect()
+                .collect();
+            edges.sort_by_key(|(_, e)| order.get(e.from.as_str()).copied());
+            edges
         })
     });
     let nodes_where = move |container: bool| {
@@ -236,6 +247,7 @@ pub fn GraphView() -> impl IntoView {
     let (drag_over, drop) = drop_handlers(|| Target::Top, on_background);
     view! {
         <div class="graph" class:drop-target=move || on_background.get() tabindex="-1"
+            aria-busy=move || pg.analysis_behind.get().to_string()
             on:keydown=move |ev: web_sys::KeyboardEvent| {
                 if let Some(undo) = super::editor::undo_key(&ev) {
                     ev.prevent_default();

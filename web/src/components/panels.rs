@@ -163,13 +163,11 @@ fn MockState() -> impl IntoView {
     let pg = use_playground();
     let tasks = Memo::new(move |_| {
         pg.analysis.with(|a| {
-            a.machine.as_ref().map_or_else(Vec::new, |m| {
-                m.states
-                    .task_states()
-                    .into_iter()
-                    .map(|s| s.name.clone())
-                    .collect()
-            })
+            a.states
+                .iter()
+                .filter(|s| s.state_type == stepwise_asl::model::StateType::Task)
+                .map(|s| s.name.clone())
+                .collect::<Vec<_>>()
         })
     });
     let state = RwSignal::new(String::new());

@@ -11,7 +11,7 @@
 //! between them, so they never cross a node, and back edges go up through their own dummies
 //! (`route`); labels slide along their segments until none covers another (`labels`).
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::model::{EdgeKind, Graph, NodeKind};
 
@@ -59,7 +59,7 @@ impl Default for Style {
 }
 
 /// A point.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Point {
     /// x
     pub x: f64,
@@ -68,7 +68,7 @@ pub struct Point {
 }
 
 /// An axis-aligned rectangle (top-left corner and size).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Rect {
     /// Left.
     pub x: f64,
@@ -125,7 +125,7 @@ impl Rect {
 }
 
 /// A positioned node.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LaidNode {
     /// The node id (state name, or `<scope>:start|end`).
     pub id: String,
@@ -142,7 +142,7 @@ pub struct LaidNode {
 }
 
 /// A positioned edge label.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LaidLabel {
     /// The text.
     pub text: String,
@@ -151,7 +151,7 @@ pub struct LaidLabel {
 }
 
 /// A routed edge.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LaidEdge {
     /// The edge id.
     pub id: String,
@@ -170,7 +170,7 @@ pub struct LaidEdge {
 }
 
 /// A nested scope's frame (a Parallel branch, a Map processor).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LaidScope {
     /// The scope id.
     pub id: String,
@@ -179,7 +179,7 @@ pub struct LaidScope {
 }
 
 /// The whole drawing.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Layout {
     /// Total width.
     pub width: f64,

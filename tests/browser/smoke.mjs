@@ -67,6 +67,15 @@ async function check(name, body) {
 }
 const text = (selector) => page.locator(selector).first().textContent();
 
+// The definition as the editor's text area holds it once the page has settled: after a
+// change made elsewhere (a graph edit, an example, a restore), the text area is written once
+// the frame that shows the change is drawn.
+const editorText = async (p) => {
+  await p.waitForFunction(() => document.querySelector('.graph')?.getAttribute('aria-busy') !== 'true');
+  await p.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(r, 0)))));
+  return p.locator('textarea.definition').inputValue();
+};
+
 await check('the playground loads with the default example drawn', async () => {
   const started = Date.now();
   await page.goto(url);
@@ -183,7 +192,7 @@ await check('a broken definition is underlined and listed, and the last graph st
 await check('what was typed survives a reload', async () => {
   await page.reload();
   await page.waitForSelector('.verdict.invalid');
-  const value = await page.locator('textarea.definition').inputValue();
+  const value = await editorText(page);
   if (!value.includes('"Missing"')) throw new Error('the edited definition was lost');
 });
 
@@ -256,7 +265,7 @@ await check('Stop ends a run that would take long, and the next run works', asyn
   await page.waitForSelector('button.stop', { timeout: 5000 });
   await page.locator('textarea.definition').press('End');
   await page.keyboard.type(' ');
-  if (!(await page.locator('textarea.definition').inputValue()).endsWith(' ')) throw new Error('typing did not reach the editor during the run');
+  if (!(await editorText(page)).endsWith(' ')) throw new Error('typing did not reach the editor during the run');
   await page.click('button.stop');
   await page.waitForSelector('.engine-notice');
   if ((await text('.run-status')) !== 'Not run yet') throw new Error(`status after Stop: ${await text('.run-status')}`);
@@ -269,20 +278,20 @@ await check('Stop ends a run that would take long, and the next run works', asyn
 });
 
 await check('a damaged share link says why and leaves the saved workspace as it was', async () => {
-  const saved = await page.locator('textarea.definition').inputValue();
+  const saved = await editorText(page);
   const other = await page.context().newPage();
   other.on('pageerror', (e) => pageErrors.push(e.message));
   await other.goto(`${url}#w=this-is-not-a-share-link`);
   await other.waitForSelector('.link-notice.broken');
   const notice = await other.locator('.link-notice').textContent();
   if (!notice.includes('cannot be opened')) throw new Error(`notice: ${notice}`);
-  if ((await other.locator('textarea.definition').inputValue()) !== saved) throw new Error('the saved workspace was not shown');
+  if ((await editorText(other)) !== saved) throw new Error('the saved workspace was not shown');
   await other.screenshot({ path: join(shots, 'broken-link.png') });
   await other.close();
 });
 
 await check('a share link never destroys the saved workspace: it can be restored', async () => {
-  const saved = await page.locator('textarea.definition').inputValue();
+  const saved = await editorText(page);
   await page.selectOption('select[aria-label="Examples"]', examples[3][0]);
   await page.click('button.share');
   const link = page.url();
@@ -293,9 +302,9 @@ await check('a share link never destroys the saved workspace: it can be restored
   other.on('pageerror', (e) => pageErrors.push(e.message));
   await other.goto(link);
   await other.waitForSelector('button.restore-previous');
-  if ((await other.locator('textarea.definition').inputValue()) === saved) throw new Error('the shared workspace was not shown');
+  if ((await editorText(other)) === saved) throw new Error('the shared workspace was not shown');
   await other.click('button.restore-previous');
-  if ((await other.locator('textarea.definition').inputValue()) !== saved) throw new Error('the previous workspace was not restored');
+  if ((await editorText(other)) !== saved) throw new Error('the previous workspace was not restored');
   await other.close();
 });
 
@@ -334,7 +343,7 @@ await check('what is typed survives closing the page mid-edit', async () => {
   const reopened = await page.context().newPage();
   await reopened.goto(url);
   await reopened.waitForSelector('textarea.definition');
-  if (!(await reopened.locator('textarea.definition').inputValue()).includes(marker)) throw new Error('the last edit was lost');
+  if (!(await editorText(reopened)).includes(marker)) throw new Error('the last edit was lost');
   await reopened.close();
 });
 
@@ -457,7 +466,7 @@ await check('the first three states of the Order Processing Workflow are built o
   await page.selectOption('select[aria-label="Examples"]', examples[1][0]);
   const empty = '{\n  "StartAt": "",\n  "States": {}\n}';
   await page.locator('textarea.definition').fill(empty);
-  const definition = () => page.locator('textarea.definition').inputValue();
+  const definition = () => editorText(page);
   // Where a transition's middle is on the page.
   const edgeMiddle = (from, to) => page.evaluate(([from, to]) => {
     const line = document.querySelector(`g.edge[data-from="${from}"][data-to="${to}"] polyline.hit`);
@@ -610,7 +619,9 @@ await check('the documentation page embeds three runnable playgrounds that size 
     await handle.scrollIntoViewIfNeeded();
     const frame = await handle.contentFrame();
     await frame.waitForSelector('g.node', { timeout: 15000 });
-    await frame.click('button.run');
+    // Clicked in the frame itself: the host page resizes the frames while they load, which
+    // can move the button away from where a pointer click would land.
+    await frame.locator('button.run').evaluate((button) => button.click());
     await frame.waitForFunction((status) => document.querySelector('.run-status')?.textContent === status, expected[i], { timeout: 10000 })
       .catch(async () => { throw new Error(`frame ${i}: the run shows ${JSON.stringify(await frame.locator('.run-status').first().textContent().catch(() => null))}, not ${expected[i]}`); });
     const open = await frame.getAttribute('a.open-full', 'href');

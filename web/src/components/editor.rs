@@ -1,6 +1,7 @@
 //! The definition editor: a textarea over a coloured copy of its text, with line numbers,
 //! diagnostic underlines and gutter markers, auto-indent, bracket pairing and Format.
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
@@ -123,6 +124,52 @@ fn lines(text: &str, diagnostics: &[Diagnostic]) -> Vec<Line> {
     })
 }
 
+/// `diagnostics` of the text `before`, placed in the text `after`: those after the changed
+/// part move with the text, those before it stay, those around it grow or shrink with it,
+/// and those that cut into it are dropped.
+fn followed<'d>(before: &str, after: &str, diagnostics: &'d [Diagnostic]) -> Cow<'d, [Diagnostic]> {
+    if before == after {
+        return Cow::Borrowed(diagnostics);
+    }
+    let (old, new) = (before.as_bytes(), after.as_bytes());
+    let mut prefix = old.iter().zip(new).take_while(|(a, b)| a == b).count();
+    while !before.is_char_boundary(prefix) {
+        prefix -= 1;
+    }
+    let room = old.len().min(new.len()) - prefix;
+    let mut suffix = old
+        .iter()
+        .rev()
+        .zip(new.iter().rev())
+        .take(room)
+        .take_while(|(a, b)| a == b)
+        .count();
+    while !before.is_char_boundary(old.len() - suffix) {
+        suffix -= 1;
+    }
+    let changed_end = old.len() - suffix;
+    let moved_by = new.len() as isize - old.len() as isize;
+    let shift = |at: usize| (at as isize + moved_by) as usize;
+    Cow::Owned(
+        diagnostics
+            .iter()
+            .filter_map(|d| {
+                let mut placed = d.clone();
+                if d.span.end <= prefix {
+                } else if d.span.start >= changed_end {
+                    placed.span.start = shift(d.span.start);
+                    placed.span.end = shift(d.span.end);
+                } else if d.span.start <= prefix && d.span.end >= changed_end {
+                    placed.span.end = shift(d.span.end);
+                } else {
+                    return None;
+                }
+                Some(placed)
+            })
+            .collect(),
+    )
+}
+
 /// Colour one line and split it at its marks' boundaries.
 fn colour_line(line: &str, marks: &[Mark]) -> Arc<[Run]> {
     let mut cuts: Vec<usize> = marks
@@ -236,10 +283,12 @@ pub fn Editor() -> impl IntoView {
     let area: NodeRef<html::Textarea> = NodeRef::new();
     let coloured: NodeRef<html::Pre> = NodeRef::new();
     let gutter: NodeRef<html::Div> = NodeRef::new();
-    // The text as typed, at once; its marks from the latest analysis (a keystroke's own comes
-    // a moment later).
+    // The text as typed, at once; its marks from the latest analysis, moved along with the
+    // text after the change (the change's own analysis comes a moment later).
     let coloured_lines = Memo::new(move |_| {
-        pg.definition.with(|text| pg.analysis.with(|a| lines(text, &a.diagnostics)))
+        pg.definition.with(|text| {
+            pg.analysis.with(|a| lines(text, &followed(&a.subject.text, text, &a.diagnostics)))
+        })
     });
     // Gutter: one row per line, marked with the worst diagnostic starting there.
     let gutter_rows = Memo::new(move |_| {
@@ -301,14 +350,43 @@ pub fn Editor() -> impl IntoView {
             gutter.set_scroll_top(area.scroll_top());
         }
     };
-    // The text area is written only when the text changed elsewhere (an example, Format):
-    // writing back what was just typed would re-lay out the whole text on every keystroke.
+    // The text area is written only when the text changed elsewhere (a graph edit, an
+    // example, Format): writing it lays out the whole text again, and writing back what was
+    // just typed would do that on every keystroke. What it holds is kept here, so knowing
+    // costs no read of it.
+    let in_area = StoredValue::new_local(String::new());
+    let write_area = move || {
+        if let Some(area) = area.get_untracked() {
+            pg.definition.with_untracked(|text| {
+                if in_area.with_value(|held| held != text) {
+                    area.set_value(text);
+                    in_area.set_value(text.clone());
+                }
+            });
+        }
+    };
+    // Its text is not what is seen (the lines drawn under it are): while the caret is
+    // elsewhere, it is written once the frame that shows the change is drawn, so a graph
+    // edit reaches the screen first. Focusing it or pressing in it writes it at once.
+    let writing = StoredValue::new_local(false);
     Effect::new(move |_| {
-        let text = pg.definition.get();
-        if let Some(area) = area.get() {
-            if area.value() != text {
-                area.set_value(&text);
-            }
+        let behind = pg.analysis_behind.get();
+        pg.definition.track();
+        let focused = area.get().is_some_and(|area| {
+            document().active_element().is_some_and(|active| active == **area)
+        });
+        // The first text is written at once: the page starts with it.
+        if focused || in_area.with_value(String::is_empty) {
+            write_area();
+        } else if !behind && !writing.get_value() {
+            writing.set_value(true);
+            request_animation_frame(move || {
+                gloo_timers::callback::Timeout::new(0, move || {
+                    writing.set_value(false);
+                    write_area();
+                })
+                .forget();
+            });
         }
     });
     // Jump requests from the problems list and the graph.
@@ -354,6 +432,7 @@ pub fn Editor() -> impl IntoView {
         text.replace_range(s.at.start..s.at.end, &format!("{name}{quote}"));
         let caret = utf16_offset(&text, s.at.start + name.len()) + 1;
         area.set_value(&text);
+        in_area.set_value(text.clone());
         let _ = area.set_selection_range(caret, caret);
         suggestions.set(None);
         pg.before_typing();
@@ -455,6 +534,7 @@ pub fn Editor() -> impl IntoView {
         next.extend_from_slice(&value[start + skip..]);
         let text = String::from_utf16_lossy(&next);
         area.set_value(&text);
+        in_area.set_value(text.clone());
         let at = (start + caret) as u32;
         let _ = area.set_selection_range(at, at);
         pg.before_typing();
@@ -512,11 +592,15 @@ pub fn Editor() -> impl IntoView {
                             let target = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlTextAreaElement>().ok());
                             if let Some(t) = target {
                                 pg.before_typing();
-                                pg.definition.set(t.value());
+                                let text = t.value();
+                                in_area.set_value(text.clone());
+                                pg.definition.set(text);
                             }
                             refresh_suggestions();
                         }
                         on:keydown=on_keydown
+                        on:focus=move |_| write_area()
+                        on:mousedown=move |_| write_area()
                         on:click=move |_| refresh_suggestions()
                         on:blur=move |_| suggestions.set(None)
                         on:scroll=move |_| {
@@ -557,5 +641,51 @@ pub fn undo_key(ev: &web_sys::KeyboardEvent) -> Option<bool> {
         "z" | "Z" => Some(!ev.shift_key()),
         "y" | "Y" if !ev.shift_key() => Some(false),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[wasm_bindgen_test::wasm_bindgen_test]
+    fn marks_follow_the_text_until_its_own_analysis_comes() {
+        let before = r#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "Nowhere"}}}"#;
+        let diagnostics = stepwise_asl::load(before, &Default::default()).diagnostics;
+        let missing = diagnostics
+            .iter()
+            .find(|d| d.message.contains("Nowhere"))
+            .expect("the missing target is reported");
+        let at = |text: &str, d: &Diagnostic| text[d.span.start..d.span.end].to_owned();
+        let marked = at(before, missing);
+
+        // Typed before the mark: it moves with its text.
+        let after = before.replacen("{\"StartAt", "{\"Comment\": \"x\", \"StartAt", 1);
+        let moved = followed(before, &after, &diagnostics);
+        let moved = moved.iter().find(|d| d.code == missing.code).unwrap();
+        assert_eq!(at(&after, moved), marked);
+
+        // Typed after it: it stays.
+        let after = before.replacen("}}}", "}, \"B\": {\"Type\": \"Succeed\"}}}", 1);
+        let kept = followed(before, &after, &diagnostics);
+        assert_eq!(at(&after, kept.iter().find(|d| d.code == missing.code).unwrap()), marked);
+
+        // Typed inside a mark's span (here, one on the whole state): it grows with it.
+        let state = before.find("{\"Type\"").unwrap();
+        let mut around = missing.clone();
+        around.span.start = state;
+        around.span.end = before.rfind("}}}").unwrap() + 1;
+        let after = before.replace("\"Pass\",", "\"Pass\", \"Comment\": \"x\",");
+        let grown = followed(before, &after, std::slice::from_ref(&around));
+        assert_eq!(
+            at(&after, &grown[0]),
+            r#"{"Type": "Pass", "Comment": "x", "Next": "Nowhere"}"#
+        );
+
+        // A change that cuts across its edge: it is gone until the text is analysed again.
+        let after = before.replace(": \"Nowhere", "= \"Xowhere");
+        assert!(followed(before, &after, &diagnostics)
+            .iter()
+            .all(|d| d.code != missing.code));
     }
 }

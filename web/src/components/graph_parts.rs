@@ -29,6 +29,9 @@ pub struct Marks {
     pub selected_edge: StoredValue<Selector<Option<(String, String)>>>,
 }
 
+/// Edges with their keys.
+pub type KeyedEdges = Vec<(u64, LaidEdge)>;
+
 /// Where each drawn part is, as a signal of its own: a part keeps its DOM while its key
 /// stays, and an edit that moves some parts wakes those parts alone (one shared map of
 /// places would wake every part at every edit).
@@ -36,6 +39,8 @@ pub struct Marks {
 pub struct Geometry {
     nodes: StoredValue<HashMap<u64, NodePlace>>,
     edges: StoredValue<HashMap<u64, EdgePlace>>,
+    /// The edges leaving each node, by the node's key (see [`EdgeGroup`]).
+    groups: StoredValue<HashMap<u64, RwSignal<KeyedEdges>>>,
 }
 
 /// Where a node is: its top-left corner, and its size (which moving it leaves alone).
@@ -85,6 +90,7 @@ impl Default for Geometry {
         Geometry {
             nodes: StoredValue::new(HashMap::new()),
             edges: StoredValue::new(HashMap::new()),
+            groups: StoredValue::new(HashMap::new()),
         }
     }
 }
@@ -103,6 +109,24 @@ impl Geometry {
             for (key, edge) in edges {
                 if let Some(place) = places.get(key) {
                     place.set(edge);
+                }
+            }
+        });
+    }
+
+    /// Give every drawn group its edges, when they are other edges (moved ones are moved by
+    /// [`Geometry::update`]).
+    pub fn regroup(&self, groups: &[(String, KeyedEdges)]) {
+        self.groups.with_value(|drawn| {
+            for (source, edges) in groups {
+                if let Some(group) = drawn.get(&hashed(source)) {
+                    let same = group.with_untracked(|now| {
+                        now.len() == edges.len()
+                            && now.iter().zip(edges).all(|(a, b)| a.0 == b.0)
+                    });
+                    if !same {
+                        group.set(edges.clone());
+                    }
                 }
             }
         });
@@ -432,11 +456,25 @@ pub fn GraphNode(key: u64, node: LaidNode, marks: Marks) -> impl IntoView {
 }
 
 fn points(edge: &LaidEdge) -> String {
-    edge.points
-        .iter()
-        .map(|p| format!("{},{}", coordinate(p.x), coordinate(p.y)))
-        .collect::<Vec<_>>()
-        .join(" ")
+    use std::fmt::Write;
+    let mut out = String::with_capacity(edge.points.len() * 12);
+    for (i, p) in edge.points.iter().enumerate() {
+        let gap = if i == 0 { "" } else { " " };
+        let _ = write!(out, "{gap}{},{}", coordinate(p.x), coordinate(p.y));
+    }
+    out
+}
+
+/// The transitions leaving one node. Drawn as a group, so that an edit that adds or removes
+/// some transitions changes the DOM of their groups alone: a flat list of every transition
+/// would move the DOM of all those after them.
+#[component]
+pub fn EdgeGroup(source: String, edges: KeyedEdges, marks: Marks) -> impl IntoView {
+    let edges = kept_while_drawn(marks.geometry.groups, hashed(&source), RwSignal::new(edges));
+    view! {
+        <For each=move || edges.get() key=|(key, _)| *key
+            children=move |(key, edge)| view! { <GraphEdge key edge marks /> } />
+    }
 }
 
 /// One transition: click it to select it (a new state goes there), or drop a palette entry

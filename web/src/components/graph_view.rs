@@ -7,11 +7,13 @@ use std::collections::HashMap;
 
 use leptos::prelude::*;
 use stepwise_engine::trace::Snapshot;
+use stepwise_graph::layout::LaidEdge;
 use stepwise_graph::Layout;
 
 use super::design::Target;
 use super::graph_parts::{
-    edge_keys, node_key, set_if_changed, Geometry, GraphEdge, GraphNode, Link, Marks,
+    edge_keys, node_key, set_if_changed, EdgeGroup, Geometry, GraphNode, KeyedEdges, Link,
+    Marks,
 };
 use super::palette::drop_handlers;
 use crate::app::{use_playground, Lab, Tab};
@@ -152,9 +154,9 @@ pub fn GraphView() -> impl IntoView {
             d.nodes.iter().map(|n| (node_key(n), n.clone())).collect()
         })
     });
-    // Edges grouped by the node they leave, in the nodes' order: an edit changes the
-    // groups of the states it touches, and the rest of the list only shifts, so their DOM
-    // is not moved (which edge is drawn over which is not seen).
+    // Edges in groups by the node they leave, the groups in the nodes' order (which edge
+    // is drawn over which is not seen). An edit changes the groups of the states it
+    // touches; the other groups keep their DOM where it is.
     let keyed_edges = Memo::new(move |_| {
         laid(pg.drawing, |d| {
             let order: HashMap<&str, usize> = d
@@ -171,6 +173,7 @@ pub fn GraphView() -> impl IntoView {
             edges
         })
     });
+    let edge_groups = Memo::new(move |_| keyed_edges.with(|edges| edges_by_source(edges)));
     let nodes_where = move |container: bool| {
         keyed_nodes.with(|n| {
             n.iter()
@@ -191,7 +194,8 @@ pub fn GraphView() -> impl IntoView {
     };
     // Parts drawn before move to where the new drawing puts them (new parts start there).
     Effect::new(move |_| {
-        keyed_nodes.with(|nodes| keyed_edges.with(|edges| marks.geometry.update(nodes, edges)))
+        keyed_nodes.with(|nodes| keyed_edges.with(|edges| marks.geometry.update(nodes, edges)));
+        edge_groups.with(|groups| marks.geometry.regroup(groups));
     });
     let has_drawing = Memo::new(move |_| pg.drawing.with(Option::is_some));
     // Pixels of the pane per unit of the drawing, and where the drawing's origin is on the
@@ -277,8 +281,8 @@ pub fn GraphView() -> impl IntoView {
                         <For each=move || laid(pg.drawing, |d| d.scopes.clone()) key=|s| format!("{}{:?}", s.id, s.rect) children=|s| view! {
                             <rect class="scope" x=s.rect.x y=s.rect.y width=s.rect.width height=s.rect.height rx="6"></rect>
                         } />
-                        <For each=move || keyed_edges.get() key=|(key, _)| *key
-                            children=move |(key, edge)| view! { <GraphEdge key edge marks /> } />
+                        <For each=move || edge_groups.get() key=|(source, _)| source.clone()
+                            children=move |(source, edges)| view! { <EdgeGroup source edges marks /> } />
                         <For each=move || nodes_where(false) key=|(key, _)| *key
                             children=move |(key, node)| view! { <GraphNode key node marks /> } />
                         {move || marks.linking.get().map(|l| view! {
@@ -291,6 +295,18 @@ pub fn GraphView() -> impl IntoView {
             }}
         </div>
     }
+}
+
+/// `edges` (in groups by source) as a list of groups: each source with its edges.
+fn edges_by_source(edges: &[(u64, LaidEdge)]) -> Vec<(String, KeyedEdges)> {
+    let mut groups: Vec<(String, KeyedEdges)> = Vec::new();
+    for (key, edge) in edges {
+        match groups.last_mut() {
+            Some((source, group)) if *source == edge.from => group.push((*key, edge.clone())),
+            _ => groups.push((edge.from.clone(), vec![(*key, edge.clone())])),
+        }
+    }
+    groups
 }
 
 /// A part of the current drawing (empty while there is none).

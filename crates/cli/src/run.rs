@@ -5,7 +5,6 @@ use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use serde_json::Value;
-use stepwise_engine::execution_input::{InputError, MAX_INPUT_BYTES};
 use stepwise_engine::json_error::describe;
 use stepwise_engine::{
     Execution, HistoryMode, MockChoice, Options, RunRequest, StartError, Status,
@@ -112,7 +111,7 @@ impl RunInputs {
                 "{}error: {definition} is not a valid state machine\n",
                 code_frames(definition, &request.definition, &errors, color)
             ),
-            StartError::Input(refused) => format!("error: {}\n", input_problem(&refused)),
+            StartError::Input(refused) => format!("error: {}\n", refused.explained()),
             StartError::Mocks(diagnostics) => {
                 let mocks = request.mocks.as_ref().map_or("", |m| m.config.as_str());
                 let path = self.mock_config.as_deref().unwrap_or_default();
@@ -122,16 +121,6 @@ impl RunInputs {
                 )
             }
         }
-    }
-}
-
-/// Why an execution input cannot start a run, for people.
-pub fn input_problem(refused: &InputError) -> String {
-    match refused {
-        InputError::NotJson(_) => format!("the input is not JSON: {refused}"),
-        InputError::TooLarge { bytes } => format!(
-            "the input is {bytes} bytes, over StartExecution's limit of {MAX_INPUT_BYTES} (256 KiB): {refused}"
-        ),
     }
 }
 

@@ -127,7 +127,7 @@ fn execute(args: &Args) -> Result<ExitCode, String> {
             }
             Err(StartError::Input(refused)) => Outcome {
                 name: name.clone(),
-                problems: vec![crate::run::input_problem(&refused)],
+                problems: vec![refused.explained()],
                 elapsed: started.elapsed(),
                 transitions: 0,
             },

@@ -38,6 +38,20 @@ impl fmt::Display for InputError {
     }
 }
 
+impl InputError {
+    /// Why the input cannot start a run, for people: what is wrong, then the parser's or
+    /// AWS's words.
+    pub fn explained(&self) -> String {
+        match self {
+            InputError::NotJson(_) => format!("the input is not JSON: {self}"),
+            InputError::TooLarge { bytes } => format!(
+                "the input is {bytes} bytes, over StartExecution's limit of {MAX_INPUT_BYTES} \
+                 (256 KiB): {self}"
+            ),
+        }
+    }
+}
+
 /// The input `text`, read as StartExecution reads it.
 pub fn read(text: &str) -> Result<Value, InputError> {
     if text.len() > MAX_INPUT_BYTES {

@@ -261,9 +261,8 @@ fn TestThisState(state: String, input: Signal<Option<String>>) -> impl IntoView 
         let parse = |what: &str, text: &str| {
             serde_json::from_str::<Value>(text).map_err(|e| {
                 format!(
-                    "The {what} is not JSON (line {}, column {}: {e})",
-                    e.line(),
-                    e.column()
+                    "The {what} is not JSON ({})",
+                    stepwise_engine::json_error::describe(&e)
                 )
             })
         };

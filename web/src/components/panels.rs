@@ -50,7 +50,7 @@ pub fn Panels() -> impl IntoView {
 fn json_error(text: &str) -> Option<String> {
     serde_json::from_str::<Value>(text)
         .err()
-        .map(|e| format!("Not JSON at line {}, column {}: {e}", e.line(), e.column()))
+        .map(|e| format!("Not JSON: {}", stepwise_engine::json_error::describe(&e)))
 }
 
 #[component]
@@ -63,7 +63,7 @@ fn InputTab() -> impl IntoView {
             on:input=move |ev| pg.input.set(event_target_value(&ev))></textarea>
         {move || pg.input.with(|t| json_error(t)).map(|e| view! { <p class="field-error">{e}</p> })}
         {move || pg.run_error.with(|e| match e {
-            Some(StartError::Input(message)) => Some(view! { <p class="field-error">{format!("The run did not start: the input is not JSON ({message})")}</p> }),
+            Some(StartError::Input(refused)) => Some(view! { <p class="field-error">{format!("The run did not start: {}", refused.explained())}</p> }),
             _ => None,
         })}
         <Substitutions />

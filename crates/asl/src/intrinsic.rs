@@ -33,6 +33,8 @@ pub struct Call {
     pub name: String,
     /// The arguments.
     pub args: Vec<Arg>,
+    /// The call as written: AWS quotes it when one of its arguments fails.
+    pub source: String,
 }
 
 /// An intrinsic argument.
@@ -115,7 +117,8 @@ fn call(p: &mut Parser) -> Result<Call, PathError> {
             offset: start,
         });
     }
-    Ok(Call { name, args })
+    let source = p.text[start..p.pos].to_owned();
+    Ok(Call { name, args, source })
 }
 
 fn arg(p: &mut Parser) -> Result<Arg, PathError> {

@@ -88,7 +88,7 @@ impl Env<'_> {
     }
 
     /// The document `path` reads from (for the error when it matches nothing).
-    fn document(&self, path: &Path) -> Value {
+    pub(crate) fn document(&self, path: &Path) -> Value {
         match &path.root {
             Root::Context => self.context.context(),
             Root::Variable(name) => self.vars.get(name).cloned().unwrap_or(Value::Null),

@@ -5,6 +5,7 @@ use md5::Digest as _;
 use rand::Rng;
 use serde_json::Value;
 use stepwise_asl::intrinsic::{Arg, Call};
+use stepwise_asl::path::Path;
 
 use crate::budget::Budget;
 use crate::env::{compact, Env};
@@ -23,12 +24,35 @@ pub(crate) fn call_within(
     field: &str,
     budget: &mut Budget,
 ) -> Result<Value, Failure> {
+    evaluate(call, call, env, field, budget)
+}
+
+/// The value of a path argument. One that matches nothing fails the state, and AWS's cause
+/// quotes the whole expression (`whole`), not the inner call that took the argument.
+fn path_argument(path: &Path, whole: &Call, env: &Env) -> Result<Value, Failure> {
+    env.resolve(path)?.ok_or_else(|| {
+        Failure::intrinsic(format!(
+            "The function '{}' had the following error: The JsonPath argument for the field '{path}' could not be found in the input '{}'",
+            whole.source,
+            compact(&env.document(path))
+        ))
+    })
+}
+
+/// Evaluate `call`, a part of the expression `whole`.
+fn evaluate(
+    call: &Call,
+    whole: &Call,
+    env: &Env,
+    field: &str,
+    budget: &mut Budget,
+) -> Result<Value, Failure> {
     let mut args = Vec::with_capacity(call.args.len());
     for arg in &call.args {
         let value = match arg {
             Arg::Literal(v) => v.clone(),
-            Arg::Path(p) => env.require(p, field)?,
-            Arg::Call(inner) => call_within(inner, env, field, budget)?,
+            Arg::Path(p) => path_argument(p, whole, env)?,
+            Arg::Call(inner) => evaluate(inner, whole, env, field, budget)?,
             Arg::Template(_) => Value::Null,
         };
         if matches!(arg, Arg::Path(_) | Arg::Call(_)) {

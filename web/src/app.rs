@@ -419,7 +419,8 @@ impl Playground {
             // The analyst stopped (out of memory, say): a fresh one takes the next subject,
             // and this one is analysed here.
             _ => {
-                self.analyst.with_value(|analyst| analyst.as_ref().map(Engine::restart));
+                self.analyst
+                    .with_value(|analyst| analyst.as_ref().map(Engine::restart));
                 Analysis::of(subject)
             }
         };

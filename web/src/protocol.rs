@@ -283,7 +283,9 @@ fn lab(run: &RunRequest, options: Options, profile: &str, runs: u32) -> Result<c
     let (machine, input, options) =
         stepwise_engine::prepare(run, options).map_err(|e| match e {
             StartError::Definition(_) => "The definition has errors (see Problems).".to_owned(),
-            StartError::Input(refused) => format!("The run did not start: {}.", refused.explained()),
+            StartError::Input(refused) => {
+                format!("The run did not start: {}.", refused.explained())
+            }
             StartError::Mocks(_) => "The mock file has problems (see the Mocks tab).".to_owned(),
         })?;
     Ok(chaos::Lab::new(

@@ -281,7 +281,9 @@ fn substitutions_are_applied_and_missing_ones_reported() {
 fn load_with_env(text: &str) -> stepwise_asl::Loaded {
     let mut options = LoadOptions::default();
     options.substitutions.insert("Env".into(), "prod".into());
-    options.substitutions.insert("Field".into(), "orderId".into());
+    options
+        .substitutions
+        .insert("Field".into(), "orderId".into());
     load(text, &options)
 }
 
@@ -301,7 +303,10 @@ fn substitutions_apply_to_keys_as_they_do_on_aws() {
         serde_json::json!({"orderId.$": "$.id", "fixed": "prod"})
     );
     let machine = loaded.machine.unwrap();
-    assert_eq!(machine.states.states[machine.states.start].name, "Processprod");
+    assert_eq!(
+        machine.states.states[machine.states.start].name,
+        "Processprod"
+    );
     // The state, under its substituted name, is found where it is written.
     let at = loaded.spans.key_span("/States/Processprod");
     assert_eq!(&text[at.start..at.end], "\"Process${Env}\"");

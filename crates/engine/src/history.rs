@@ -472,8 +472,8 @@ impl History {
             let fields = fields(&mut self.interner);
             // The event itself counts toward the history's bound too: a loop of events whose
             // texts are all shared would otherwise grow without one.
-            self.interner.bytes += std::mem::size_of::<Event>()
-                + fields.len() * std::mem::size_of::<(&str, Field)>();
+            self.interner.bytes +=
+                std::mem::size_of::<Event>() + fields.len() * std::mem::size_of::<(&str, Field)>();
             self.events.push(Event {
                 id: self.count,
                 previous_event_id: self.count - 1,

@@ -230,10 +230,7 @@ fn TestThisState(state: String, input: Signal<Option<String>>) -> impl IntoView 
     let pg = use_playground();
     let kind = {
         let state = state.clone();
-        Memo::new(move |_| {
-            pg.analysis
-                .with(|a| a.state(&state).map(|s| s.state_type))
-        })
+        Memo::new(move |_| pg.analysis.with(|a| a.state(&state).map(|s| s.state_type)))
     };
     let mockable = move || {
         use stepwise_asl::model::StateType::*;

@@ -287,7 +287,8 @@ pub fn Editor() -> impl IntoView {
     // text after the change (the change's own analysis comes a moment later).
     let coloured_lines = Memo::new(move |_| {
         pg.definition.with(|text| {
-            pg.analysis.with(|a| lines(text, &followed(&a.subject.text, text, &a.diagnostics)))
+            pg.analysis
+                .with(|a| lines(text, &followed(&a.subject.text, text, &a.diagnostics)))
         })
     });
     // Gutter: one row per line, marked with the worst diagnostic starting there.
@@ -373,7 +374,9 @@ pub fn Editor() -> impl IntoView {
         let behind = pg.analysis_behind.get();
         pg.definition.track();
         let focused = area.get().is_some_and(|area| {
-            document().active_element().is_some_and(|active| active == **area)
+            document()
+                .active_element()
+                .is_some_and(|active| active == **area)
         });
         // The first text is written at once: the page starts with it.
         if focused || in_area.with_value(String::is_empty) {
@@ -416,7 +419,9 @@ pub fn Editor() -> impl IntoView {
     Effect::new(move |_| {
         pg.state_names.track();
         let focused = area.get_untracked().is_some_and(|area| {
-            document().active_element().is_some_and(|active| active == **area)
+            document()
+                .active_element()
+                .is_some_and(|active| active == **area)
         });
         if focused {
             refresh_suggestions();
@@ -668,7 +673,13 @@ mod tests {
         // Typed after it: it stays.
         let after = before.replacen("}}}", "}, \"B\": {\"Type\": \"Succeed\"}}}", 1);
         let kept = followed(before, &after, &diagnostics);
-        assert_eq!(at(&after, kept.iter().find(|d| d.code == missing.code).unwrap()), marked);
+        assert_eq!(
+            at(
+                &after,
+                kept.iter().find(|d| d.code == missing.code).unwrap()
+            ),
+            marked
+        );
 
         // Typed inside a mark's span (here, one on the whole state): it grows with it.
         let state = before.find("{\"Type\"").unwrap();

@@ -121,8 +121,7 @@ impl Geometry {
             for (source, edges) in groups {
                 if let Some(group) = drawn.get(&hashed(source)) {
                     let same = group.with_untracked(|now| {
-                        now.len() == edges.len()
-                            && now.iter().zip(edges).all(|(a, b)| a.0 == b.0)
+                        now.len() == edges.len() && now.iter().zip(edges).all(|(a, b)| a.0 == b.0)
                     });
                     if !same {
                         group.set(edges.clone());
@@ -343,7 +342,10 @@ pub fn GraphNode(key: u64, node: LaidNode, marks: Marks) -> impl IntoView {
                 return;
             }
             pick(pg, &id, ev.shift_key() || ev.ctrl_key() || ev.meta_key());
-            if let Some(offset) = pg.analysis.with_untracked(|a| a.state(&id).map(|s| s.offset)) {
+            if let Some(offset) = pg
+                .analysis
+                .with_untracked(|a| a.state(&id).map(|s| s.offset))
+            {
                 pg.jump_to.set(Some(offset));
             }
             pg.tab.set(Tab::Inspector);

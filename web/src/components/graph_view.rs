@@ -12,8 +12,7 @@ use stepwise_graph::Layout;
 
 use super::design::Target;
 use super::graph_parts::{
-    edge_keys, node_key, set_if_changed, EdgeGroup, Geometry, GraphNode, KeyedEdges, Link,
-    Marks,
+    edge_keys, node_key, set_if_changed, EdgeGroup, Geometry, GraphNode, KeyedEdges, Link, Marks,
 };
 use super::palette::drop_handlers;
 use crate::app::{use_playground, Lab, Tab};

@@ -99,6 +99,15 @@ for (const [i, [value, name]] of examples.entries()) {
     await page.waitForFunction((want) => document.querySelector('.run-status')?.textContent === want, expected[i], { timeout: 10000 });
     const visited = await page.locator('g.node.status-succeeded, g.node.status-failed, g.node.status-caught').count();
     if (visited === 0) throw new Error('no state is coloured as visited');
+    // A machine loaded whole is shown whole, even one with the last one's state names.
+    const outside = await page.evaluate(() => {
+      const pane = document.querySelector('svg.state-graph').getBoundingClientRect();
+      return [...document.querySelectorAll('g.node')].filter((n) => {
+        const r = n.getBoundingClientRect();
+        return r.left < pane.left - 1 || r.right > pane.right + 1 || r.top < pane.top - 1 || r.bottom > pane.bottom + 1;
+      }).map((n) => n.dataset.id);
+    });
+    if (outside.length) throw new Error(`states outside the graph pane: ${outside.join(', ')}`);
     await page.screenshot({ path: join(shots, `example-${i}.png`) });
   });
 }

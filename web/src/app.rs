@@ -136,6 +136,9 @@ pub struct Playground {
     pub group: RwSignal<Vec<String>>,
     /// The error a new Catch takes.
     pub catch_error: RwSignal<String>,
+    /// The next drawing is of a machine loaded whole (an example, a file, a restore): it is
+    /// fitted to the pane, however many states it shares with the last.
+    pub fit_next_drawing: StoredValue<bool>,
     /// The palette entry being dragged onto the graph.
     pub dragging: RwSignal<Option<usize>>,
 }
@@ -431,6 +434,9 @@ impl Playground {
 
     /// Load a workspace (an example, say) and forget the previous run.
     pub fn load(&self, workspace: Workspace) {
+        if self.definition.with_untracked(|text| *text != workspace.definition) {
+            self.fit_next_drawing.set_value(true);
+        }
         self.definition.set(workspace.definition);
         self.input.set(workspace.input);
         self.mocks.set(workspace.mocks);
@@ -549,6 +555,7 @@ pub fn App() -> impl IntoView {
         group: RwSignal::new(Vec::new()),
         catch_error: RwSignal::new("States.ALL".to_owned()),
         dragging: RwSignal::new(None),
+        fit_next_drawing: StoredValue::new(false),
         link_notice: RwSignal::new(link_notice),
         test_cases: RwSignal::new(None),
     };

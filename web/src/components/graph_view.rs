@@ -97,10 +97,12 @@ pub fn GraphView() -> impl IntoView {
         pg.drawing.with(|drawing| {
             let Some(drawing) = drawing else { return };
             let now = places(drawing);
+            let loaded = pg.fit_next_drawing.try_update_value(std::mem::take) == Some(true);
             let view = shown
                 .with_value(|before| {
                     before
                         .as_ref()
+                        .filter(|_| !loaded)
                         .and_then(|b| kept(view_box.get_untracked(), b, &now))
                 })
                 .unwrap_or_else(|| fitted(drawing));

@@ -1,9 +1,11 @@
-//! Any bytes, read as a definition: loading never panics, and every diagnostic's span lies
-//! within the text (start <= end <= len, on character boundaries).
+//! Any bytes, read as a definition: loading never panics, every diagnostic's span lies
+//! within the text (start <= end <= len, on character boundaries), and a model that can be
+//! drawn (valid, or unfinished) is laid out without panicking.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
 use stepwise_asl::{load, LoadOptions};
+use stepwise_graph::{build, estimate_text_width, layout, Style};
 
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
@@ -27,5 +29,8 @@ fuzz_target!(|data: &[u8]| {
             span.end,
             d.message
         );
+    }
+    if let Some(machine) = loaded.drawable() {
+        layout(&build(machine), &estimate_text_width, &Style::default());
     }
 });

@@ -614,6 +614,16 @@ await check('the first three states of the Order Processing Workflow are built o
   await page.press(choices, 'Tab');
   await page.waitForFunction(() => JSON.parse(document.querySelector('textarea.definition').value).States.CheckValidation.Choices.length === 1);
   if (await page.locator('.form-findings li.error').count()) throw new Error(`errors left: ${await text('.form-findings')}`);
+  // A state dropped onto the empty graph is drawn at once, before it is connected (the
+  // machine cannot run until it is), and an undo takes it away again.
+  await drop('Wait');
+  await page.waitForSelector('g.node.type-Wait');
+  await page.waitForFunction(() => [...document.querySelectorAll('ul.diagnostics li')].some((li) => li.textContent.includes('is not reachable')));
+  if ((await text('.verdict')) === 'valid') throw new Error('a machine with a state not connected is called valid');
+  if (await page.locator('g.edge[data-to^="Wait"]').count()) throw new Error('something leads to the new state');
+  await page.screenshot({ path: join(shots, 'unconnected.png') });
+  await page.click("button.undo");
+  await page.waitForSelector('g.node.type-Wait', { state: 'detached' });
 });
 
 await check('the documentation page embeds three runnable playgrounds that size themselves (served from a sub-path)', async () => {

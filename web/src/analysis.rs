@@ -53,12 +53,12 @@ pub struct Analysis {
     pub valid: bool,
     /// Every diagnostic.
     pub diagnostics: Vec<Diagnostic>,
-    /// The drawing, when the definition is valid.
+    /// The drawing, when the definition is valid or only unfinished (a state not yet
+    /// connected is drawn at once).
     pub drawing: Option<Layout>,
     /// Every state name, when the text is JSON (for completion).
     pub state_names: Vec<String>,
-    /// Every state, when the definition is valid, in definition order (nested ones after
-    /// their Parallel or Map).
+    /// Every state drawn, in definition order (nested ones after their Parallel or Map).
     pub states: Vec<StateSummary>,
 }
 
@@ -73,12 +73,11 @@ impl Analysis {
     pub fn of(subject: Subject) -> Self {
         let options = load_options(&subject.substitutions, subject.machine_type);
         let loaded = load(&subject.text, &options);
-        let drawing = loaded
-            .machine
-            .as_ref()
-            .map(|m| layout(&build(m), &crate::measure::text_width, &Style::default()));
+        let drawable = loaded.drawable();
+        let drawing =
+            drawable.map(|m| layout(&build(m), &crate::measure::text_width, &Style::default()));
         let mut states = Vec::new();
-        if let Some(machine) = &loaded.machine {
+        if let Some(machine) = drawable {
             summarise(&machine.states, &loaded.spans, &mut states);
         }
         Analysis {

@@ -71,6 +71,9 @@ pub struct LoadOptions {
 pub struct Loaded {
     /// The model, present when there are no errors.
     pub machine: Option<StateMachine>,
+    /// The model when every state was built but a whole-machine check failed (a state not
+    /// reachable, a scope that cannot end): it cannot run, but it can be drawn.
+    pub unfinished: Option<StateMachine>,
     /// Every diagnostic, errors first, then by position.
     pub diagnostics: Vec<Diagnostic>,
     /// Where every value of the definition sits in the text.
@@ -80,6 +83,11 @@ pub struct Loaded {
 }
 
 impl Loaded {
+    /// The model to draw: the machine, or one still unfinished.
+    pub fn drawable(&self) -> Option<&StateMachine> {
+        self.machine.as_ref().or(self.unfinished.as_ref())
+    }
+
     /// The diagnostics that are errors.
     pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
         self.diagnostics.iter().filter(|d| d.is_error())
@@ -124,11 +132,13 @@ pub fn load(text: &str, options: &LoadOptions) -> Loaded {
         };
         machine = loader.machine(value);
     }
+    let built = !sink.has_errors();
     if let Some(root) = &json {
         validate::check(root, &mut sink);
     }
+    let mut unfinished = None;
     if sink.has_errors() {
-        machine = None;
+        unfinished = machine.take().filter(|_| built);
     }
     if let (Some(m), false) = (&machine, options.skip_lints) {
         lint::lint(m, options.machine_type, &substituted, &mut sink);
@@ -136,6 +146,7 @@ pub fn load(text: &str, options: &LoadOptions) -> Loaded {
     let diagnostics = sink.finish(text, &spans);
     Loaded {
         machine,
+        unfinished,
         diagnostics,
         spans,
         json,

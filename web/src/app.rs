@@ -434,7 +434,10 @@ impl Playground {
 
     /// Load a workspace (an example, say) and forget the previous run.
     pub fn load(&self, workspace: Workspace) {
-        if self.definition.with_untracked(|text| *text != workspace.definition) {
+        if self
+            .definition
+            .with_untracked(|text| *text != workspace.definition)
+        {
             self.fit_next_drawing.set_value(true);
         }
         self.definition.set(workspace.definition);

@@ -68,20 +68,23 @@ impl NodePlace {
 #[derive(Clone, Copy, PartialEq)]
 struct EdgePlace {
     points: RwSignal<String>,
-    label: RwSignal<Option<Rect>>,
+    label: Option<RwSignal<Rect>>,
 }
 
 impl EdgePlace {
     fn new(edge: &LaidEdge) -> Self {
         EdgePlace {
             points: RwSignal::new(points(edge)),
-            label: RwSignal::new(edge.label.as_ref().map(|l| l.rect)),
+            label: edge.label.as_ref().map(|l| RwSignal::new(l.rect)),
         }
     }
 
     fn set(&self, edge: &LaidEdge) {
         set_if_changed(self.points, points(edge));
-        set_if_changed(self.label, edge.label.as_ref().map(|l| l.rect));
+        // A label is part of the edge's key: an edge keeps having one, or not.
+        if let (Some(place), Some(label)) = (self.label, &edge.label) {
+            set_if_changed(place, label.rect);
+        }
     }
 }
 
@@ -532,15 +535,15 @@ pub fn GraphEdge(key: u64, edge: LaidEdge, marks: Marks) -> impl IntoView {
         )
     };
     let line = move || place.points.get();
-    let label_text = edge.label.map(|l| l.text);
+    let label = edge.label.map(|l| l.text).zip(place.label);
     view! {
         <g class=class data-from=ends.0.clone() data-to=ends.1.clone() on:click=select
             on:dragover=drag_over on:drop=drop on:dragleave=move |_| dropped_on.set(false)>
             // A wide, unpainted line: a transition is easy to hit.
             <polyline class="hit" points=line></polyline>
             <polyline points=line marker-end="url(#arrowhead)"></polyline>
-            {label_text.map(|text| {
-                let rect = move || place.label.get().unwrap_or(Rect { x: 0.0, y: 0.0, width: 0.0, height: 0.0 });
+            {label.map(|(text, rect)| {
+                let rect = move || rect.get();
                 view! {
                     <g transform=move || { let r = rect(); format!("translate({},{})", coordinate(r.x), coordinate(r.y)) }>
                         <rect class="edge-label-bg" width=move || rect().width height=move || rect().height rx="3"></rect>

@@ -1,24 +1,12 @@
 //! The `stepwise` binary end to end: real files, real exit codes, real JSON output.
 
-use std::path::PathBuf;
+mod common;
+
 use std::process::{Command, Output};
 
+use common::{stepwise, temp_file, text};
+
 use serde_json::Value;
-
-fn stepwise(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_stepwise"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
-}
-
-fn temp_file(name: &str, content: &[u8]) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("stepwise-cli-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(name);
-    std::fs::write(&path, content).unwrap();
-    path
-}
 
 fn example() -> String {
     concat!(
@@ -989,17 +977,20 @@ fn templates_are_read_with_their_findings_and_resource_choice() {
     );
 }
 
+/// A machine of one Pass state, written as `name`; its path.
+fn pass_machine(name: &str) -> String {
+    let text = br#"{"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}"#;
+    temp_file(name, text).to_string_lossy().into_owned()
+}
+
 fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
+    text(&out.stderr)
 }
 
 #[test]
 fn run_refuses_an_input_over_256_kib_as_start_execution_does() {
-    let definition = temp_file(
-        "pass-for-size.json",
-        br#"{"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}"#,
-    );
-    let definition = definition.to_str().unwrap();
+    let definition = pass_machine("pass-for-size.json");
+    let definition = definition.as_str();
     let input = |bytes: usize| {
         let text = format!(r#"{{"d":"{}"}}"#, "x".repeat(bytes - 8));
         temp_file(&format!("input-{bytes}.json"), text.as_bytes())
@@ -1027,11 +1018,8 @@ fn run_refuses_an_input_over_256_kib_as_start_execution_does() {
 
 #[test]
 fn json_errors_give_their_position_once() {
-    let definition = temp_file(
-        "pass-for-json-errors.json",
-        br#"{"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}"#,
-    );
-    let definition = definition.to_str().unwrap();
+    let definition = pass_machine("pass-for-json-errors.json");
+    let definition = definition.as_str();
     let broken = temp_file("broken-value.json", br#"{"a": x}"#);
     let broken = broken.to_str().unwrap();
     let position = "line 1, column 7: expected value";

@@ -1,27 +1,9 @@
 //! Hostile or mistaken input through the binary: each ends in a clear, positioned message
 //! and an exit code, never a panic or a hang.
 
-use std::path::PathBuf;
-use std::process::{Command, Output};
+mod common;
 
-fn stepwise(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_stepwise"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
-}
-
-fn temp_file(name: &str, content: &[u8]) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("stepwise-hostile-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(name);
-    std::fs::write(&path, content).unwrap();
-    path
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
+use common::{stepwise, temp_file, text};
 
 #[test]
 fn a_minified_definition_gets_short_frames_at_the_right_place_however_long_its_line() {

@@ -373,12 +373,12 @@ impl Playground {
         }
     }
 
-    /// What the definition is now, to be analysed.
+    /// What the definition is now, to be analysed (without subscribing).
     fn subject(&self) -> Subject {
         Subject {
-            text: self.definition.get(),
-            substitutions: self.substitutions.get(),
-            machine_type: machine_type(self.express.get()),
+            text: self.definition.get_untracked(),
+            substitutions: self.substitutions.get_untracked(),
+            machine_type: self.machine_type_untracked(),
         }
     }
 
@@ -388,7 +388,7 @@ impl Playground {
         if self.analysing.with_value(Option::is_some) {
             return;
         }
-        let subject = untrack(|| self.subject());
+        let subject = self.subject();
         if self.analysis.with_untracked(|a| a.subject == subject) {
             return;
         }

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use leptos::html;
 use leptos::prelude::*;
 use stepwise_asl::complete::{self, Completion};
-use stepwise_asl::Diagnostic;
+use stepwise_asl::{Diagnostic, Span};
 use wasm_bindgen::JsCast;
 
 use crate::app::use_playground;
@@ -154,17 +154,17 @@ fn followed<'d>(before: &str, after: &str, diagnostics: &'d [Diagnostic]) -> Cow
         diagnostics
             .iter()
             .filter_map(|d| {
-                let mut placed = d.clone();
-                if d.span.end <= prefix {
-                } else if d.span.start >= changed_end {
-                    placed.span.start = shift(d.span.start);
-                    placed.span.end = shift(d.span.end);
-                } else if d.span.start <= prefix && d.span.end >= changed_end {
-                    placed.span.end = shift(d.span.end);
+                let Span { start, end } = d.span;
+                let span = if end <= prefix {
+                    d.span
+                } else if start >= changed_end {
+                    Span::new(shift(start), shift(end))
+                } else if start <= prefix && end >= changed_end {
+                    Span::new(start, shift(end))
                 } else {
                     return None;
-                }
-                Some(placed)
+                };
+                Some(Diagnostic { span, ..d.clone() })
             })
             .collect(),
     )
@@ -355,6 +355,13 @@ pub fn Editor() -> impl IntoView {
     // example, Format): writing it lays out the whole text again, and writing back what was
     // just typed would do that on every keystroke. What it holds is kept here, so knowing
     // costs no read of it.
+    let has_caret = move || {
+        area.get_untracked().is_some_and(|area| {
+            document()
+                .active_element()
+                .is_some_and(|active| active == **area)
+        })
+    };
     let in_area = StoredValue::new_local(String::new());
     let write_area = move || {
         if let Some(area) = area.get_untracked() {
@@ -373,11 +380,8 @@ pub fn Editor() -> impl IntoView {
     Effect::new(move |_| {
         let behind = pg.analysis_behind.get();
         pg.definition.track();
-        let focused = area.get().is_some_and(|area| {
-            document()
-                .active_element()
-                .is_some_and(|active| active == **area)
-        });
+        area.track();
+        let focused = has_caret();
         // The first text is written at once: the page starts with it.
         if focused || in_area.with_value(String::is_empty) {
             write_area();
@@ -418,12 +422,7 @@ pub fn Editor() -> impl IntoView {
     // has the caret, the offer follows them.
     Effect::new(move |_| {
         pg.state_names.track();
-        let focused = area.get_untracked().is_some_and(|area| {
-            document()
-                .active_element()
-                .is_some_and(|active| active == **area)
-        });
-        if focused {
+        if has_caret() {
             refresh_suggestions();
         }
     });

@@ -99,8 +99,9 @@ impl Default for Geometry {
 }
 
 impl Geometry {
-    /// Move every drawn part to where `nodes` and `edges` (keyed as the lists are) put it.
-    pub fn update(&self, nodes: &[(u64, LaidNode)], edges: &[(u64, LaidEdge)]) {
+    /// Move every drawn part to where `nodes` and the edge `groups` (keyed as the lists are)
+    /// put it, and give every drawn group its edges when they are other edges.
+    pub fn update(&self, nodes: &[(u64, LaidNode)], groups: &[(String, KeyedEdges)]) {
         self.nodes.with_value(|places| {
             for (key, node) in nodes {
                 if let Some(place) = places.get(key) {
@@ -109,17 +110,12 @@ impl Geometry {
             }
         });
         self.edges.with_value(|places| {
-            for (key, edge) in edges {
+            for (key, edge) in groups.iter().flat_map(|(_, edges)| edges) {
                 if let Some(place) = places.get(key) {
                     place.set(edge);
                 }
             }
         });
-    }
-
-    /// Give every drawn group its edges, when they are other edges (moved ones are moved by
-    /// [`Geometry::update`]).
-    pub fn regroup(&self, groups: &[(String, KeyedEdges)]) {
         self.groups.with_value(|drawn| {
             for (source, edges) in groups {
                 if let Some(group) = drawn.get(&hashed(source)) {

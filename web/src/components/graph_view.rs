@@ -7,7 +7,6 @@ use std::collections::HashMap;
 
 use leptos::prelude::*;
 use stepwise_engine::trace::Snapshot;
-use stepwise_graph::layout::LaidEdge;
 use stepwise_graph::Layout;
 
 use super::design::Target;
@@ -158,23 +157,7 @@ pub fn GraphView() -> impl IntoView {
     // Edges in groups by the node they leave, the groups in the nodes' order (which edge
     // is drawn over which is not seen). An edit changes the groups of the states it
     // touches; the other groups keep their DOM where it is.
-    let keyed_edges = Memo::new(move |_| {
-        laid(pg.drawing, |d| {
-            let order: HashMap<&str, usize> = d
-                .nodes
-                .iter()
-                .enumerate()
-                .map(|(i, n)| (n.id.as_str(), i))
-                .collect();
-            let mut edges: Vec<_> = edge_keys(&d.edges)
-                .into_iter()
-                .zip(d.edges.iter().cloned())
-                .collect();
-            edges.sort_by_key(|(_, e)| order.get(e.from.as_str()).copied());
-            edges
-        })
-    });
-    let edge_groups = Memo::new(move |_| keyed_edges.with(|edges| edges_by_source(edges)));
+    let edge_groups = Memo::new(move |_| laid(pg.drawing, edges_by_source));
     let nodes_where = move |container: bool| {
         keyed_nodes.with(|n| {
             n.iter()
@@ -195,8 +178,7 @@ pub fn GraphView() -> impl IntoView {
     };
     // Parts drawn before move to where the new drawing puts them (new parts start there).
     Effect::new(move |_| {
-        keyed_nodes.with(|nodes| keyed_edges.with(|edges| marks.geometry.update(nodes, edges)));
-        edge_groups.with(|groups| marks.geometry.regroup(groups));
+        keyed_nodes.with(|nodes| edge_groups.with(|groups| marks.geometry.update(nodes, groups)));
     });
     let has_drawing = Memo::new(move |_| pg.drawing.with(Option::is_some));
     // Pixels of the pane per unit of the drawing, and where the drawing's origin is on the
@@ -298,13 +280,25 @@ pub fn GraphView() -> impl IntoView {
     }
 }
 
-/// `edges` (in groups by source) as a list of groups: each source with its edges.
-fn edges_by_source(edges: &[(u64, LaidEdge)]) -> Vec<(String, KeyedEdges)> {
+/// The drawing's edges with their keys, in groups by the node they leave, the groups in
+/// the nodes' order.
+fn edges_by_source(drawing: &Layout) -> Vec<(String, KeyedEdges)> {
+    let order: HashMap<&str, usize> = drawing
+        .nodes
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (n.id.as_str(), i))
+        .collect();
+    let mut edges: Vec<_> = edge_keys(&drawing.edges)
+        .into_iter()
+        .zip(&drawing.edges)
+        .collect();
+    edges.sort_by_key(|(_, e)| order.get(e.from.as_str()).copied());
     let mut groups: Vec<(String, KeyedEdges)> = Vec::new();
     for (key, edge) in edges {
         match groups.last_mut() {
-            Some((source, group)) if *source == edge.from => group.push((*key, edge.clone())),
-            _ => groups.push((edge.from.clone(), vec![(*key, edge.clone())])),
+            Some((source, group)) if *source == edge.from => group.push((key, edge.clone())),
+            _ => groups.push((edge.from.clone(), vec![(key, edge.clone())])),
         }
     }
     groups
